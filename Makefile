@@ -1,0 +1,21 @@
+# The two commands: `make run` serves the portal with demo data, `make test` runs the test suite.
+# Both set up everything they need first (see scripts/bootstrap.sh) and are safe to repeat.
+.PHONY: run test stop lint format
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+# Stops the local Elasticsearch node that `make run` / `make test` started.
+stop:
+	.venv/bin/python manage.py search_node stop
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .

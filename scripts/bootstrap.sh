@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Idempotent set-up shared by `make run` and `make test`: Debian packages, the virtual environment
+# with the pinned dependencies, the local Elasticsearch node (unless ELASTICSEARCH_URL points at
+# another cluster) and the database schema. Safe to run again and again; a second run is fast and
+# needs no network.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3.11}
+REQUIREMENTS=${REQUIREMENTS:-requirements/dev.txt}
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages the portal needs at run time: Pango/HarfBuzz for WeasyPrint and a CJK font so
+# Chinese text renders in PDFs.
+DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+missing=()
+if command -v dpkg >/dev/null; then
+  for package in "${DEBIAN_PACKAGES[@]}" ${EXTRA_DEBIAN_PACKAGES:-}; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+fi
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    say "Installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    say "Installing Debian packages: ${missing[*]}"
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    die "these Debian packages are missing: ${missing[*]}; install them with: sudo apt-get install ${missing[*]}"
+  fi
+fi
+
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' ||
+  die "Python 3.11 is needed (found $("$PYTHON" --version 2>&1)); set PYTHON=/path/to/python3.11"
+
+if [[ ! -x $VENV/bin/python ]]; then
+  say "Creating the virtual environment in $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+# Reinstall only when the lock file changed since the last install.
+stamp="$VENV/.installed-$(sha256sum "$REQUIREMENTS" | cut -c1-16)"
+if [[ ! -f $stamp ]]; then
+  say "Installing pinned dependencies from $REQUIREMENTS"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  rm -f "$VENV"/.installed-*
+  touch "$stamp"
+fi
+
+say "Starting the local Elasticsearch node (skipped when ELASTICSEARCH_URL points elsewhere)"
+"$VENV/bin/python" manage.py search_node start
+
+if [[ ${SKIP_MIGRATE:-} != 1 ]]; then
+  say "Applying database migrations"
+  "$VENV/bin/python" manage.py migrate --no-input -v 0
+fi

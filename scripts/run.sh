@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make run`: set everything up, load demo data once, then serve the portal on
+# http://127.0.0.1:8000 with a background worker for django-tasks beside it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+
+$PY manage.py load_demo_data --if-empty --organisations "${DEMO_ORGANISATIONS:-2000}"
+# Creates the index, or rebuilds it when it holds fewer documents than the database.
+$PY manage.py search_index ensure
+$PY manage.py collectstatic --no-input -v 0
+
+$PY manage.py db_worker --no-startup-delay &
+worker=$!
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+printf '\n  The portal is at http://%s:%s/  (admin: http://%s:%s/admin/)\n\n' "$HOST" "$PORT" "$HOST" "$PORT"
+$PY manage.py runserver --noreload "$HOST:$PORT"

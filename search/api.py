@@ -1,0 +1,95 @@
+"""The open data API over the credit records (django-ninja; OpenAPI at /api/openapi.json)."""
+
+from datetime import UTC, datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from portal.records.selectors import organisation_get_by_uscc
+from search.client import SearchUnavailable
+from search.forms import OrganisationSearchForm
+from search.results import organisations_search
+
+router = Router(tags=["organisations"])
+
+LICENCE = "CC BY 4.0"
+
+
+class Meta(Schema):
+    licence: str = LICENCE
+    total: int
+    page: int
+    size: int
+    generated_at: datetime
+
+
+class OrganisationSummary(Schema):
+    uscc: str
+    kind: str
+    name: str
+    name_en: str
+    region: str
+
+
+class OrganisationSearchResponse(Schema):
+    meta: Meta = Field(..., alias="_meta")
+    results: list[OrganisationSummary]
+
+
+class OrganisationOut(Schema):
+    uscc: str
+    kind: str
+    name: str
+    name_en: str
+    region_code: str
+    industry: str
+    registration_status: str
+    foreign_staff_count: int
+
+
+class SearchParams(Schema):
+    q: str = ""
+    kind: str = ""
+    page: int = 1
+    size: int = 10
+
+
+@router.get("/organisations", response=OrganisationSearchResponse, by_alias=True)
+def search_organisations(request: HttpRequest, params: Query[SearchParams]):
+    """Search employers and intermediary agencies by name, pinyin or USCC."""
+    form = OrganisationSearchForm(params.dict())
+    if not form.is_valid():
+        raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    query = form.to_query()
+    try:
+        results = organisations_search(query)
+    except SearchUnavailable as error:
+        raise HttpError(503, "Search is temporarily unavailable; try again shortly.") from error
+    return {
+        "_meta": {
+            "total": results.total,
+            "page": query.page,
+            "size": query.size,
+            "generated_at": datetime.now(UTC),
+        },
+        "results": [
+            {
+                "uscc": hit.uscc,
+                "kind": hit.kind,
+                "name": hit.name,
+                "name_en": hit.name_en,
+                "region": hit.region,
+            }
+            for hit in results.hits
+        ],
+    }
+
+
+@router.get("/organisations/{uscc}", response=OrganisationOut)
+def get_organisation(request: HttpRequest, uscc: str):
+    """One organisation's public profile by its unified social credit code."""
+    organisation = organisation_get_by_uscc(uscc)
+    if organisation is None:
+        raise HttpError(404, "No organisation has this unified social credit code.")
+    return organisation

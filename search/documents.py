@@ -1,0 +1,69 @@
+"""What the public index holds about an organisation, and how a database row becomes a document.
+
+Only public data goes in: what the organisation's public page shows. Never personal data.
+"""
+
+from typing import Any
+
+from elasticsearch_dsl import Date, Document, Integer, Keyword, Text
+
+from portal.records.models import Organisation
+from search.normalise import normalise_text
+
+
+class OrganisationDocument(Document):
+    """One document per organisation; `_id` is the USCC."""
+
+    uscc = Keyword()
+    kind = Keyword()
+    # The standard tokenizer makes one token per Han character, which works on every cluster.
+    # Text is normalised in Python before it gets here (see search.normalise).
+    name = Text(analyzer="standard", fields={"raw": Keyword()})
+    name_en = Text(analyzer="standard")
+    display_name = Keyword(index=False)
+    display_name_en = Keyword(index=False)
+    region_code = Keyword()
+    prefecture_code = Keyword()
+    province_code = Keyword()
+    region_names = Text(analyzer="standard")
+    region_display = Keyword(index=False)
+    industry = Keyword()
+    registration_status = Keyword()
+    foreign_staff_count = Integer()
+    updated_at = Date()
+
+
+def region_chain(organisation: Organisation) -> list:
+    """The organisation's region and its ancestors, province first."""
+    chain = []
+    region = organisation.region
+    while region is not None:
+        chain.append(region)
+        region = region.parent
+    return list(reversed(chain))
+
+
+def organisation_document(organisation: Organisation) -> dict[str, Any]:
+    """The index source for one organisation.
+
+    Load organisations through `portal.records.selectors`, which fetch the regions in one query.
+    """
+    chain = region_chain(organisation)
+    codes = {region.level: region.code for region in chain}
+    return {
+        "uscc": organisation.uscc,
+        "kind": organisation.kind,
+        "name": normalise_text(organisation.name),
+        "name_en": normalise_text(organisation.name_en),
+        "display_name": organisation.name,
+        "display_name_en": organisation.name_en,
+        "region_code": organisation.region_id,
+        "prefecture_code": codes.get(2),
+        "province_code": codes.get(1),
+        "region_names": " ".join(region.name for region in chain),
+        "region_display": "".join(region.name for region in chain),
+        "industry": organisation.industry,
+        "registration_status": organisation.registration_status,
+        "foreign_staff_count": organisation.foreign_staff_count,
+        "updated_at": organisation.updated_at,
+    }

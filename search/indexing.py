@@ -1,0 +1,176 @@
+"""Writing to the index: creation, incremental sync, and rebuild behind an alias with no downtime.
+
+Readers and writers always use the alias `<prefix>-organisations`; the concrete index behind it
+is `<prefix>-organisations-<UTC timestamp>`. A rebuild fills a new index and swaps the alias in one
+atomic request, so searches never see a half-built index.
+"""
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from elasticsearch import ApiError, NotFoundError, TransportError
+from elasticsearch.helpers import streaming_bulk
+
+from portal.records.models import Organisation
+from portal.records.selectors import organisations_by_ids, organisations_with_regions
+from search.client import SearchUnavailable, get_client, is_unavailable_error
+from search.documents import OrganisationDocument, organisation_document
+
+logger = logging.getLogger(__name__)
+
+ORGANISATIONS = "organisations"
+
+
+def alias_name(kind: str = ORGANISATIONS) -> str:
+    return f"{settings.SEARCH_INDEX_PREFIX}-{kind}"
+
+
+def _index_settings(*, building: bool) -> dict[str, Any]:
+    return {
+        "number_of_shards": 1,
+        # A bulk build goes faster without refreshes and replicas; both come back after the swap.
+        "number_of_replicas": 0 if building else settings.SEARCH_INDEX_REPLICAS,
+        "refresh_interval": "-1" if building else "1s",
+    }
+
+
+def _create_index(*, building: bool) -> str:
+    name = f"{alias_name()}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    index = OrganisationDocument._index.clone(name)
+    index.settings(**_index_settings(building=building))
+    index.create(using=get_client())
+    return name
+
+
+def _call(function: Callable[[], Any]) -> Any:
+    """Run a request, turning "the cluster is down" into SearchUnavailable."""
+    try:
+        return function()
+    except (TransportError, ApiError) as error:
+        if is_unavailable_error(error):
+            raise SearchUnavailable(str(error)) from error
+        raise
+
+
+def indices_behind_alias() -> list[str]:
+    client = get_client()
+    try:
+        return sorted(_call(lambda: client.indices.get_alias(name=alias_name())).body)
+    except NotFoundError:
+        return []
+
+
+def index_ensure() -> str:
+    """Create the index and its alias when they do not exist yet; return the alias."""
+    if not indices_behind_alias():
+        name = _create_index(building=False)
+        _call(lambda: get_client().indices.put_alias(index=name, name=alias_name()))
+    return alias_name()
+
+
+def _actions(organisations: Iterable[Organisation], index: str) -> Iterator[dict[str, Any]]:
+    for organisation in organisations:
+        yield {
+            "_op_type": "index",
+            "_index": index,
+            "_id": organisation.uscc,
+            "_source": organisation_document(organisation),
+        }
+
+
+def _bulk(actions: Iterable[dict[str, Any]], *, chunk_size: int = 1000) -> int:
+    count = 0
+    for ok, item in streaming_bulk(
+        get_client(), actions, chunk_size=chunk_size, raise_on_error=False, max_retries=2
+    ):
+        operation = next(iter(item.values()))
+        if ok or operation.get("status") == 404:  # deleting what is already gone is fine
+            count += 1
+        else:
+            raise RuntimeError(f"Elasticsearch refused a document: {operation}")
+    return count
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    indexed: int
+    deleted: int
+
+
+def organisations_sync(*, uscc_by_id: dict[int, str]) -> SyncResult:
+    """Make the index match the database for these organisations.
+
+    The database is the truth: rows that exist are (re)indexed, rows that are gone are removed.
+    `uscc_by_id` carries the code each id had, so a deleted row's document can still be found.
+    Raises SearchUnavailable when the cluster is down, so the caller can retry later.
+    """
+    alias = index_ensure()
+    present = list(organisations_by_ids(uscc_by_id))
+    present_ids = {organisation.pk for organisation in present}
+    gone = [
+        {"_op_type": "delete", "_index": alias, "_id": code}
+        for organisation_id, code in uscc_by_id.items()
+        if organisation_id not in present_ids
+    ]
+    try:
+        indexed = _bulk(_actions(present, alias))
+        _bulk(gone)
+    except (TransportError, ApiError) as error:
+        if is_unavailable_error(error):
+            raise SearchUnavailable(str(error)) from error
+        raise
+    return SyncResult(indexed=indexed, deleted=len(gone))
+
+
+def index_rebuild(
+    *, queryset: QuerySet[Organisation] | None = None, progress: Callable[[int], None] | None = None
+) -> tuple[str, int]:
+    """Build a fresh index from the database and swap the alias to it; return (index, count).
+
+    Changes committed while the build runs are indexed again after the swap, so none is lost.
+    """
+    started = timezone.now()
+    client = get_client()
+    name = _create_index(building=True)
+    rows = (queryset if queryset is not None else organisations_with_regions()).order_by()
+    count = 0
+    for _ok, _item in streaming_bulk(
+        client,
+        _actions(rows.iterator(chunk_size=5000), name),
+        chunk_size=2000,
+        raise_on_error=True,
+        max_retries=3,
+    ):
+        count += 1
+        if progress and count % 2000 == 0:
+            progress(2000)
+    if progress:
+        progress(count % 2000)
+    client.indices.put_settings(index=name, settings=_index_settings(building=False))
+    client.indices.refresh(index=name)
+    old = indices_behind_alias()
+    actions = [{"add": {"index": name, "alias": alias_name()}}]
+    actions += [{"remove_index": {"index": index}} for index in old]
+    client.indices.update_aliases(actions=actions)
+    changed = dict(Organisation.objects.filter(updated_at__gte=started).values_list("pk", "uscc"))
+    if changed:
+        organisations_sync(uscc_by_id=changed)
+    return name, count
+
+
+def index_document_count() -> int:
+    """How many documents the alias holds (0 when it does not exist)."""
+    if not indices_behind_alias():
+        return 0
+    return _call(lambda: get_client().count(index=alias_name()))["count"]
+
+
+def index_refresh() -> None:
+    """Make every write so far visible to searches (tests and benchmarks use this)."""
+    _call(lambda: get_client().indices.refresh(index=alias_name()))

@@ -1,0 +1,69 @@
+"""Running searches against the cluster and shaping what comes back for views and the API."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from elasticsearch import ApiError, TransportError
+
+from search.client import SearchUnavailable, get_client
+from search.indexing import alias_name
+from search.queries import OrganisationQuery, build_organisation_search
+
+
+@dataclass(frozen=True)
+class OrganisationHit:
+    uscc: str
+    kind: str
+    name: str
+    name_en: str
+    region: str
+    highlighted_name: str | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationResults:
+    query: OrganisationQuery
+    total: int
+    hits: list[OrganisationHit] = field(default_factory=list)
+    took_ms: int = 0
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.query.size))
+
+
+def _strip_marks(value: str) -> str:
+    return value.replace("<mark>", "").replace("</mark>", "")
+
+
+def _hit(raw: dict[str, Any]) -> OrganisationHit:
+    source = raw["_source"]
+    highlight = raw.get("highlight", {}).get("name")
+    if highlight and _strip_marks(highlight[0]) != source["display_name"]:
+        # The indexed name is normalised (NFKC, case); show the highlight only where it reads
+        # exactly like the registered name.
+        highlight = None
+    return OrganisationHit(
+        uscc=source["uscc"],
+        kind=source["kind"],
+        name=source["display_name"],
+        name_en=source.get("display_name_en") or "",
+        region=source.get("region_display") or "",
+        highlighted_name=highlight[0] if highlight else None,
+    )
+
+
+def organisations_search(query: OrganisationQuery) -> OrganisationResults:
+    """Run a public organisation search. Raises SearchUnavailable when the cluster is down."""
+    body = build_organisation_search(query)
+    try:
+        response = get_client().search(index=alias_name(), **body)
+    except (TransportError, ApiError) as error:
+        # Our queries are built, never passed through, so any refusal here is the cluster's.
+        raise SearchUnavailable(str(error)) from error
+    return OrganisationResults(
+        query=query,
+        total=response["hits"]["total"]["value"],
+        hits=[_hit(raw) for raw in response["hits"]["hits"]],
+        took_ms=response["took"],
+    )

@@ -1,0 +1,43 @@
+"""Fixtures shared by the whole suite. Everything here is real: the database in DATABASE_URL and
+the Elasticsearch node at ELASTICSEARCH_URL (started by `make test`)."""
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from search.client import get_client
+from search.indexing import alias_name, index_ensure, index_refresh
+
+
+def _delete_test_indices() -> None:
+    # The cluster refuses wildcard deletes (action.destructive_requires_name): name each index.
+    client = get_client()
+    names = list(client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-*").body)
+    if names:
+        client.indices.delete(index=names)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _check_test_prefix():
+    # The suite deletes indices by prefix: refuse to run against a development prefix.
+    assert settings.SEARCH_INDEX_PREFIX.startswith("test"), settings.SEARCH_INDEX_PREFIX
+
+
+@pytest.fixture
+def search_index():
+    """A fresh, empty organisation index for the test; removed afterwards."""
+    _delete_test_indices()
+    index_ensure()
+    yield alias_name()
+    _delete_test_indices()
+
+
+@pytest.fixture
+def run_tasks():
+    """Run every background task that is due, the way the worker does, then refresh the index."""
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        index_refresh()
+
+    return run

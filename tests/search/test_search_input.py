@@ -1,0 +1,42 @@
+"""Bad search input gets a clear message and a 4xx, never a 500."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "科" * 10_000},
+        {"q": "x", "page": "abc"},
+        {"q": "x", "page": "0"},
+        {"q": "x", "page": "999999"},
+        {"q": "x", "size": "7"},
+        {"q": "x", "kind": "bank"},
+        {"q": "a\x00b"},
+    ],
+)
+def test_invalid_parameters_get_400_with_a_message(client, search_index, params):
+    page = client.get("/search/", params)
+    assert page.status_code == 400
+    assert 'role="alert"' in page.content.decode()
+    api = client.get("/api/organisations", params)
+    assert api.status_code == 400
+    assert api.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"unbalanced', "name:(x OR", "*:*", "科技 AND NOT", "😀🏭", "a\x07b\x1bc", "\\", "{}[]/"],
+)
+def test_query_syntax_and_odd_characters_are_searched_as_text(client, search_index, text):
+    assert client.get("/search/", {"q": text}).status_code == 200
+    response = client.get("/api/organisations", {"q": text})
+    assert response.status_code == 200
+    assert response.json()["_meta"]["total"] == 0
+
+
+def test_unknown_organisation_is_a_404(client):
+    assert client.get("/organisations/91110000600037341L/").status_code == 404
+    assert client.get("/api/organisations/91110000600037341L").status_code == 404
