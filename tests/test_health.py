@@ -26,7 +26,9 @@ def test_healthz_is_200_when_database_and_elasticsearch_are_up(client):
     assert body["tasks"]["pending"] >= 0
 
 
-def test_healthz_counts_pending_background_work(client, search_index, django_capture_on_commit_callbacks):
+def test_healthz_counts_pending_background_work(
+    client, search_index, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         OrganisationFactory()
     body = client.get("/healthz").json()
