@@ -5,10 +5,28 @@ Only public data goes in: what the organisation's public page shows. Never perso
 
 from typing import Any
 
-from elasticsearch_dsl import Date, Document, Integer, Keyword, Text
+from elasticsearch_dsl import Date, Document, Integer, Keyword, Text, analyzer, token_filter
 
 from portal.records.models import Organisation
 from search.normalise import normalise_text
+
+# Pairs of neighbouring tokens: with one token per Han character these are the character bigrams
+# that rank "星河" above names that merely contain 星 and 河. Built only from the standard tokenizer
+# and the shingle filter, which even the minimal distribution (no analysis-common) provides.
+han_bigrams = analyzer(
+    "han_bigrams",
+    tokenizer="standard",
+    filter=[
+        "lowercase",
+        token_filter(
+            "bigram_shingles",
+            "shingle",
+            min_shingle_size=2,
+            max_shingle_size=2,
+            output_unigrams=False,
+        ),
+    ],
+)
 
 
 class OrganisationDocument(Document):
@@ -18,7 +36,10 @@ class OrganisationDocument(Document):
     kind = Keyword()
     # The standard tokenizer makes one token per Han character, which works on every cluster.
     # Text is normalised in Python before it gets here (see search.normalise).
-    name = Text(analyzer="standard", fields={"raw": Keyword()})
+    name = Text(
+        analyzer="standard",
+        fields={"raw": Keyword(), "bigrams": Text(analyzer=han_bigrams)},
+    )
     name_en = Text(analyzer="standard")
     display_name = Keyword(index=False)
     display_name_en = Keyword(index=False)

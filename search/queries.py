@@ -44,6 +44,7 @@ def build_organisation_search(query: OrganisationQuery) -> dict[str, Any]:
             }
         )
         should.append({"match_phrase": {"name": {"query": text, "boost": 5}}})
+        should.append({"match": {"name.bigrams": {"query": text, "boost": 2}}})
         should.append({"match_phrase": {"name_en": {"query": text, "boost": 3}}})
     if query.kind:
         filters.append({"term": {"kind": query.kind}})

