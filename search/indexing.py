@@ -31,10 +31,9 @@ def alias_name(kind: str = ORGANISATIONS) -> str:
     return f"{settings.SEARCH_INDEX_PREFIX}-{kind}"
 
 
-def _index_settings(*, building: bool) -> dict[str, Any]:
+def _dynamic_settings(*, building: bool) -> dict[str, Any]:
+    # A bulk build goes faster without refreshes and replicas; both come back before the swap.
     return {
-        "number_of_shards": 1,
-        # A bulk build goes faster without refreshes and replicas; both come back after the swap.
         "number_of_replicas": 0 if building else settings.SEARCH_INDEX_REPLICAS,
         "refresh_interval": "-1" if building else "1s",
     }
@@ -43,7 +42,7 @@ def _index_settings(*, building: bool) -> dict[str, Any]:
 def _create_index(*, building: bool) -> str:
     name = f"{alias_name()}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
     index = OrganisationDocument._index.clone(name)
-    index.settings(**_index_settings(building=building))
+    index.settings(number_of_shards=1, **_dynamic_settings(building=building))
     index.create(using=get_client())
     return name
 
@@ -152,7 +151,7 @@ def index_rebuild(
             progress(2000)
     if progress:
         progress(count % 2000)
-    client.indices.put_settings(index=name, settings=_index_settings(building=False))
+    client.indices.put_settings(index=name, settings=_dynamic_settings(building=False))
     client.indices.refresh(index=name)
     old = indices_behind_alias()
     actions = [{"add": {"index": name, "alias": alias_name()}}]

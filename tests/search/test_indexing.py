@@ -1,0 +1,39 @@
+"""Index management against the live node: rebuild behind the alias, ensure, counts."""
+
+import pytest
+from django.core.management import call_command
+
+from search.client import get_client
+from search.indexing import alias_name, index_document_count, indices_behind_alias
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rebuild_fills_a_new_index_and_swaps_the_alias_to_it(search_index, client):
+    organisations = OrganisationFactory.create_batch(25)
+    old = indices_behind_alias()
+
+    call_command("search_index", "rebuild", "--no-progress")
+
+    new = indices_behind_alias()
+    assert len(new) == 1 and new != old
+    assert not get_client().indices.exists(index=old[0])
+    assert index_document_count() == 25
+    settings = get_client().indices.get_settings(index=new[0])[new[0]]["settings"]["index"]
+    assert settings["refresh_interval"] == "1s"
+    found = client.get("/api/organisations", {"q": organisations[3].uscc}).json()
+    assert [hit["uscc"] for hit in found["results"]] == [organisations[3].uscc]
+
+
+def test_ensure_fills_an_index_that_lacks_documents_and_leaves_a_complete_one(search_index):
+    OrganisationFactory.create_batch(5)  # no worker ran: the index is still empty
+    assert index_document_count() == 0
+
+    call_command("search_index", "ensure", "--no-progress")
+    filled = indices_behind_alias()
+    assert index_document_count() == 5
+
+    call_command("search_index", "ensure", "--no-progress")
+    assert indices_behind_alias() == filled
+    assert alias_name().startswith("test-")
