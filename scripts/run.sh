@@ -11,7 +11,6 @@ PORT=${PORT:-8000}
 $PY manage.py load_demo_data --if-empty --organisations "${DEMO_ORGANISATIONS:-2000}"
 # Creates the index, or rebuilds it when it holds fewer documents than the database.
 $PY manage.py search_index ensure
-$PY manage.py collectstatic --no-input -v 0
 
 $PY manage.py db_worker --no-startup-delay &
 worker=$!

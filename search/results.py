@@ -28,6 +28,11 @@ class OrganisationResults:
     took_ms: int = 0
 
     @property
+    def first_number(self) -> int:
+        """The position of the first hit on this page, counting from 1."""
+        return (self.query.page - 1) * self.query.size + 1
+
+    @property
     def page_count(self) -> int:
         return max(1, -(-self.total // self.query.size))
 
