@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 from portal.records.selectors import organisation_get_by_uscc
 from search.client import SearchUnavailable
 from search.forms import OrganisationSearchForm
-from search.results import organisations_search
+from search.results import organisations_search, organisations_suggest
 
 router = Router(tags=["organisations"])
 
@@ -84,6 +84,26 @@ def search_organisations(request: HttpRequest, params: Query[SearchParams]):
             for hit in results.hits
         ],
     }
+
+
+class Suggestion(Schema):
+    uscc: str
+    name: str
+    name_en: str
+    region: str
+
+
+@router.get("/suggest", response=list[Suggestion])
+def suggest(request: HttpRequest, q: str = Query("", max_length=100)):
+    """Organisations whose name, pinyin or pinyin initials start with `q` (at most eight)."""
+    try:
+        hits = organisations_suggest(q)
+    except SearchUnavailable as error:
+        raise HttpError(503, "Search is temporarily unavailable; try again shortly.") from error
+    return [
+        {"uscc": hit.uscc, "name": hit.name, "name_en": hit.name_en, "region": hit.region}
+        for hit in hits
+    ]
 
 
 @router.get("/organisations/{uscc}", response=OrganisationOut)

@@ -5,10 +5,20 @@ Only public data goes in: what the organisation's public page shows. Never perso
 
 from typing import Any
 
-from elasticsearch_dsl import Date, Document, Integer, Keyword, Text, analyzer, token_filter
+from elasticsearch_dsl import (
+    Completion,
+    Date,
+    Document,
+    Integer,
+    Keyword,
+    Text,
+    analyzer,
+    token_filter,
+)
 
 from portal.records.models import Organisation
 from search.normalise import normalise_text
+from search.pinyin import initials, syllables
 
 # Pairs of neighbouring tokens: with one token per Han character these are the character bigrams
 # that rank "星河" above names that merely contain 星 and 河. Built only from the standard tokenizer
@@ -41,6 +51,12 @@ class OrganisationDocument(Document):
         fields={"raw": Keyword(), "bigrams": Text(analyzer=han_bigrams)},
     )
     name_en = Text(analyzer="standard")
+    # "bei jing xing chen ke ji …" and "b j x c k j …": one token per character, so the same
+    # bigram shingles that rank Han text rank typed pinyin and initials.
+    name_pinyin = Text(analyzer="standard", fields={"bigrams": Text(analyzer=han_bigrams)})
+    name_initials = Text(analyzer="standard", fields={"bigrams": Text(analyzer=han_bigrams)})
+    # Completion as you type, on the name, its pinyin and its initials.
+    suggest = Completion(analyzer="simple")
     display_name = Keyword(index=False)
     display_name_en = Keyword(index=False)
     region_code = Keyword()
@@ -71,11 +87,21 @@ def organisation_document(organisation: Organisation) -> dict[str, Any]:
     """
     chain = region_chain(organisation)
     codes = {region.level: region.code for region in chain}
+    name = normalise_text(organisation.name)
+    name_syllables = syllables(name)
+    name_initials = initials(name)
     return {
         "uscc": organisation.uscc,
         "kind": organisation.kind,
-        "name": normalise_text(organisation.name),
+        "name": name,
         "name_en": normalise_text(organisation.name_en),
+        "name_pinyin": " ".join(name_syllables),
+        "name_initials": " ".join(name_initials),
+        "suggest": {
+            "input": [
+                value for value in (name, "".join(name_syllables), "".join(name_initials)) if value
+            ]
+        },
         "display_name": organisation.name,
         "display_name_en": organisation.name_en,
         "region_code": organisation.region_id,

@@ -5,13 +5,24 @@ Doing it here rather than in Elasticsearch analysis keeps the index working on t
 """
 
 import unicodedata
+from functools import cache
+
+import opencc
 
 from portal.records import uscc
 
 
+@cache
+def _traditional_to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
 def normalise_text(value: str) -> str:
-    """Full-width to half-width and compatibility forms (NFKC), then case-folded."""
-    return unicodedata.normalize("NFKC", value).casefold().strip()
+    """Full-width to half-width and compatibility forms (NFKC), case-folded, and traditional
+    characters turned simplified (OpenCC), so 北京華為 and ＢＥＩＪＩＮＧ find what 北京华为 and
+    beijing find."""
+    folded = unicodedata.normalize("NFKC", value).casefold().strip()
+    return _traditional_to_simplified().convert(folded)
 
 
 def uscc_candidate(query: str) -> str | None:

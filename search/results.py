@@ -7,7 +7,11 @@ from elasticsearch import ApiError, TransportError
 
 from search.client import SearchUnavailable, get_client
 from search.indexing import alias_name
-from search.queries import OrganisationQuery, build_organisation_search
+from search.queries import (
+    OrganisationQuery,
+    build_organisation_search,
+    build_organisation_suggest,
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ def _hit(raw: dict[str, Any]) -> OrganisationHit:
         highlight = None
     return OrganisationHit(
         uscc=source["uscc"],
-        kind=source["kind"],
+        kind=source.get("kind", ""),
         name=source["display_name"],
         name_en=source.get("display_name_en") or "",
         region=source.get("region_display") or "",
@@ -58,14 +62,26 @@ def _hit(raw: dict[str, Any]) -> OrganisationHit:
     )
 
 
-def organisations_search(query: OrganisationQuery) -> OrganisationResults:
-    """Run a public organisation search. Raises SearchUnavailable when the cluster is down."""
-    body = build_organisation_search(query)
+def _run(body: dict[str, Any]) -> Any:
     try:
-        response = get_client().search(index=alias_name(), **body)
+        return get_client().search(index=alias_name(), **body)
     except (TransportError, ApiError) as error:
         # Our queries are built, never passed through, so any refusal here is the cluster's.
         raise SearchUnavailable(str(error)) from error
+
+
+def organisations_suggest(prefix: str) -> list[OrganisationHit]:
+    """Up to eight organisations whose name, pinyin or initials start with `prefix`."""
+    if not prefix.strip():
+        return []
+    response = _run(build_organisation_suggest(prefix))
+    options = response["suggest"]["organisations"][0]["options"]
+    return [_hit(option) for option in options]
+
+
+def organisations_search(query: OrganisationQuery) -> OrganisationResults:
+    """Run a public organisation search. Raises SearchUnavailable when the cluster is down."""
+    response = _run(build_organisation_search(query))
     return OrganisationResults(
         query=query,
         total=response["hits"]["total"]["value"],

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from search.client import get_client
-from search.indexing import alias_name, index_ensure, index_refresh
+from search.indexing import alias_name, index_ensure, index_refresh, organisations_sync
 
 
 def _delete_test_indices() -> None:
@@ -41,3 +41,15 @@ def run_tasks():
         index_refresh()
 
     return run
+
+
+@pytest.fixture
+def index_now(search_index):
+    """Index these organisations right away, inside the test's transaction (no worker, no commit):
+    for tests about what search finds rather than about how changes travel to the index."""
+
+    def index(*organisations) -> None:
+        organisations_sync(uscc_by_id={item.pk: item.uscc for item in organisations})
+        index_refresh()
+
+    return index
