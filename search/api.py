@@ -22,6 +22,12 @@ class Meta(Schema):
     page: int
     size: int
     generated_at: datetime
+    next_cursor: str | None = Field(
+        None, description="pass as `after` (with page+1) for the next page, at any depth"
+    )
+    facets: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="counts per kind, province and city (region code)"
+    )
 
 
 class OrganisationSummary(Schema):
@@ -49,10 +55,14 @@ class OrganisationOut(Schema):
 
 
 class SearchParams(Schema):
-    q: str = ""
-    kind: str = ""
+    q: str = Field("", description="name, former name, pinyin, initials or USCC")
+    kind: str = Field("", description="employer or agency")
+    province: str = Field("", description="GB/T 2260 code of a province, e.g. 440000")
+    prefecture: str = Field("", description="GB/T 2260 code of a city, e.g. 440300")
+    sort: str = Field("relevance", description="relevance or name")
     page: int = 1
-    size: int = 10
+    size: int = Field(10, description="10, 25, 50 or 100")
+    after: str = Field("", description="the next_cursor of the previous page")
 
 
 @router.get("/organisations", response=OrganisationSearchResponse, by_alias=True)
@@ -72,6 +82,11 @@ def search_organisations(request: HttpRequest, params: Query[SearchParams]):
             "page": query.page,
             "size": query.size,
             "generated_at": datetime.now(UTC),
+            "next_cursor": results.next_cursor,
+            "facets": {
+                name: {value.value: value.count for value in values}
+                for name, values in results.facets.items()
+            },
         },
         "results": [
             {

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.records.models import Organisation
+from search import cursor
 from search.queries import MAX_FROM, PAGE_SIZES, OrganisationQuery
 
 MAX_QUERY_LENGTH = 200
@@ -21,7 +22,17 @@ class OrganisationSearchForm(forms.Form):
         required=False,
         choices=[("", _("All"))] + list(Organisation.Kind.choices),
     )
-    page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
+    province = forms.RegexField(
+        label=_("Province"), required=False, regex=r"^\d{2}0000$", max_length=6
+    )
+    prefecture = forms.RegexField(label=_("City"), required=False, regex=r"^\d{4}00$", max_length=6)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("relevance", _("Relevance")), ("name", _("Name"))],
+    )
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=10**7)
+    after = forms.CharField(required=False, max_length=500)
     size = forms.TypedChoiceField(
         label=_("Results per page"),
         required=False,
@@ -35,11 +46,22 @@ class OrganisationSearchForm(forms.Form):
         # Control characters carry no meaning in a name; drop them rather than refuse.
         return "".join(char for char in value if char.isprintable())
 
+    def clean_after(self) -> tuple | None:
+        value = self.cleaned_data["after"]
+        if not value:
+            return None
+        try:
+            return cursor.decode(value)
+        except cursor.InvalidCursor:
+            raise forms.ValidationError(
+                _("This page link is damaged; go back to the first page of results.")
+            ) from None
+
     def clean(self) -> dict:
         data = super().clean()
         page = data.get("page") or 1
         size = data.get("size") or PAGE_SIZES[0]
-        if page * size > MAX_FROM:
+        if page * size > MAX_FROM and not data.get("after"):
             self.add_error(
                 "page",
                 _("Pages beyond result %(limit)s are not available here; narrow the search.")
@@ -52,6 +74,10 @@ class OrganisationSearchForm(forms.Form):
         return OrganisationQuery(
             text=data.get("q") or "",
             kind=data.get("kind") or None,
+            province=data.get("province") or None,
+            prefecture=data.get("prefecture") or None,
+            sort=data.get("sort") or "relevance",
             page=data.get("page") or 1,
             size=data.get("size") or PAGE_SIZES[0],
+            after=data.get("after"),
         )

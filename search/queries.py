@@ -15,14 +15,33 @@ MAX_FROM = 10_000
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
+SORTS = {
+    # A unique last key (the USCC) makes the order total, which search_after needs.
+    "relevance": ["_score", {"name.raw": "asc"}, {"uscc": "asc"}],
+    "name": [{"name.raw": "asc"}, {"uscc": "asc"}],
+}
+
+
 @dataclass(frozen=True)
 class OrganisationQuery:
-    """A validated public search: text, filters and the page wanted."""
+    """A validated public search: text, filters, order and the page wanted.
+
+    `after` holds the sort values of the last hit of the previous page: with it the page is
+    fetched by search_after, however deep, instead of from/size.
+    """
 
     text: str = ""
     kind: str | None = None
+    province: str | None = None
+    prefecture: str | None = None
+    sort: str = "relevance"
     page: int = 1
     size: int = 10
+    after: tuple | None = None
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.kind or self.province or self.prefecture)
 
 
 def _han_text_clause(text: str) -> dict[str, Any]:
@@ -85,6 +104,17 @@ def build_organisation_search(query: OrganisationQuery) -> dict[str, Any]:
                 should.append({"match": {"name_pinyin.bigrams": {"query": spelled, "boost": 2}}})
     if query.kind:
         filters.append({"term": {"kind": query.kind}})
+    if query.province:
+        filters.append({"term": {"province_code": query.province}})
+    if query.prefecture:
+        filters.append({"term": {"prefecture_code": query.prefecture}})
+    aggregations: dict[str, Any] = {
+        "kind": {"terms": {"field": "kind", "size": 10}},
+        "province": {"terms": {"field": "province_code", "size": 40}},
+    }
+    if query.province:
+        aggregations["prefecture"] = {"terms": {"field": "prefecture_code", "size": 100}}
+    sort = SORTS["relevance" if query.sort == "relevance" and query.text else "name"]
     body: dict[str, Any] = {
         "query": {
             "bool": {
@@ -93,16 +123,20 @@ def build_organisation_search(query: OrganisationQuery) -> dict[str, Any]:
                 "filter": filters,
             }
         },
-        "from": (query.page - 1) * query.size,
         "size": query.size,
         "track_total_hits": True,
-        "sort": ["_score", {"name.raw": "asc"}] if query.text else [{"name.raw": "asc"}],
+        "sort": sort,
+        "aggs": aggregations,
         "highlight": {
             "fields": {"name": {"number_of_fragments": 0}},
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
         },
     }
+    if query.after is not None:
+        body["search_after"] = list(query.after)
+    else:
+        body["from"] = (query.page - 1) * query.size
     return body
 
 

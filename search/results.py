@@ -5,6 +5,9 @@ from typing import Any
 
 from elasticsearch import ApiError, TransportError
 
+from portal.core.models import Region
+from portal.records.models import Organisation
+from search import cursor
 from search.client import SearchUnavailable, get_client
 from search.indexing import alias_name
 from search.queries import (
@@ -25,11 +28,26 @@ class OrganisationHit:
 
 
 @dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
 class OrganisationResults:
     query: OrganisationQuery
     total: int
     hits: list[OrganisationHit] = field(default_factory=list)
     took_ms: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # The cursor for the page after this one (None on the last page).
+    next_cursor: str | None = None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
 
     @property
     def first_number(self) -> int:
@@ -82,9 +100,38 @@ def organisations_suggest(prefix: str) -> list[OrganisationHit]:
 def organisations_search(query: OrganisationQuery) -> OrganisationResults:
     """Run a public organisation search. Raises SearchUnavailable when the cluster is down."""
     response = _run(build_organisation_search(query))
+    raw_hits = response["hits"]["hits"]
+    total = response["hits"]["total"]["value"]
+    shown = (query.page - 1) * query.size + len(raw_hits)
+    next_cursor = cursor.encode(raw_hits[-1]["sort"]) if raw_hits and shown < total else None
     return OrganisationResults(
         query=query,
-        total=response["hits"]["total"]["value"],
-        hits=[_hit(raw) for raw in response["hits"]["hits"]],
+        total=total,
+        hits=[_hit(raw) for raw in raw_hits],
         took_ms=response["took"],
+        facets=_facets(query, response.get("aggregations", {})),
+        next_cursor=next_cursor,
     )
+
+
+def _facets(query: OrganisationQuery, aggregations: dict[str, Any]) -> dict[str, list[FacetValue]]:
+    buckets = {name: aggregation["buckets"] for name, aggregation in aggregations.items()}
+    codes = [
+        bucket["key"] for name in ("province", "prefecture") for bucket in buckets.get(name, [])
+    ]
+    region_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    kind_labels = dict(Organisation.Kind.choices)
+    selected = {"kind": query.kind, "province": query.province, "prefecture": query.prefecture}
+    labels = {"kind": kind_labels, "province": region_names, "prefecture": region_names}
+    return {
+        name: [
+            FacetValue(
+                value=bucket["key"],
+                label=str(labels[name].get(bucket["key"], bucket["key"])),
+                count=bucket["doc_count"],
+                selected=bucket["key"] == selected[name],
+            )
+            for bucket in name_buckets
+        ]
+        for name, name_buckets in buckets.items()
+    }

@@ -1,13 +1,63 @@
 """Public pages of the credit search: the search page and an organisation's record."""
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 
 from portal.records.selectors import organisation_get_by_uscc
 from search.client import SearchUnavailable
 from search.documents import region_chain
 from search.forms import OrganisationSearchForm
-from search.results import organisations_search
+from search.normalise import uscc_candidate
+from search.queries import MAX_FROM
+from search.results import OrganisationResults, organisations_search
+
+# Changing what is searched starts again at the first page.
+_PAGING = ("page", "after")
+
+
+def _url(params: QueryDict, **changes: str | None) -> str:
+    query = params.copy()
+    for key in (*_PAGING, *changes):
+        query.pop(key, None)
+    for key, value in changes.items():
+        if value:
+            query[key] = value
+    return "?" + query.urlencode()
+
+
+def _links(params: QueryDict, results: OrganisationResults) -> dict:
+    """Facet, filter-removal and paging links that keep everything else in the URL."""
+    query = results.query
+    facets = {
+        name: [
+            {
+                "value": value,
+                "url": _url(params, **{name: None if value.selected else value.value}),
+            }
+            for value in values
+        ]
+        for name, values in results.facets.items()
+    }
+    if query.province:  # choosing another province forgets the city
+        for item in facets.get("province", []):
+            item["url"] = _url(
+                params,
+                province=None if item["value"].selected else item["value"].value,
+                prefecture=None,
+            )
+    paging = params.copy()
+    for key in _PAGING:
+        paging.pop(key, None)
+    links = {"facets": facets}
+    if results.has_next:
+        paging["page"] = str(query.page + 1)
+        paging["after"] = results.next_cursor
+        links["next"] = "?" + paging.urlencode()
+    if query.page > 1 and (query.page - 1) * query.size <= MAX_FROM:
+        paging.pop("after", None)
+        paging["page"] = str(query.page - 1)
+        links["previous"] = "?" + paging.urlencode()
+    return links
 
 
 def organisation_search(request: HttpRequest) -> HttpResponse:
@@ -17,10 +67,16 @@ def organisation_search(request: HttpRequest) -> HttpResponse:
         return render(request, "search/organisation_search.html", context)
     if not form.is_valid():
         return render(request, "search/organisation_search.html", context, status=400)
+    query = form.to_query()
+    code = uscc_candidate(query.text) if query.text else None
+    if code and not query.is_filtered and organisation_get_by_uscc(code):
+        # An exact code goes straight to its record.
+        return redirect("organisation_detail", uscc=code)
     try:
-        context["results"] = organisations_search(form.to_query())
+        results = organisations_search(query)
     except SearchUnavailable:
         return render(request, "search/search_unavailable.html", context, status=503)
+    context.update(results=results, links=_links(request.GET, results))
     return render(request, "search/organisation_search.html", context)
 
 
