@@ -16,9 +16,10 @@ from elasticsearch_dsl import (
     token_filter,
 )
 
+from portal.core.models import Region
 from portal.records.models import Organisation
 from search.normalise import normalise_text
-from search.pinyin import initials, syllables
+from search.pinyin import initials_of, syllables
 
 # Pairs of neighbouring tokens: with one token per Han character these are the character bigrams
 # that rank "星河" above names that merely contain 星 and 河. Built only from the standard tokenizer
@@ -70,8 +71,8 @@ class OrganisationDocument(Document):
     updated_at = Date()
 
 
-def region_chain(organisation: Organisation) -> list:
-    """The organisation's region and its ancestors, province first."""
+def region_chain(organisation: Organisation) -> list[Region]:
+    """The organisation's region and its ancestors, province first (for pages: a few queries)."""
     chain = []
     region = organisation.region
     while region is not None:
@@ -80,16 +81,38 @@ def region_chain(organisation: Organisation) -> list:
     return list(reversed(chain))
 
 
-def organisation_document(organisation: Organisation) -> dict[str, Any]:
-    """The index source for one organisation.
+class RegionTable:
+    """All regions in memory (a few thousand rows), so documents need no join per organisation."""
 
-    Load organisations through `portal.records.selectors`, which fetch the regions in one query.
-    """
-    chain = region_chain(organisation)
-    codes = {region.level: region.code for region in chain}
+    def __init__(self) -> None:
+        self._rows = {
+            code: (name, level, parent)
+            for code, name, level, parent in Region.objects.values_list(
+                "code", "name", "level", "parent_id"
+            )
+        }
+        self._chains: dict[str, list[tuple[str, str, int]]] = {}
+
+    def chain(self, code: str) -> list[tuple[str, str, int]]:
+        """(code, name, level) of the region and its ancestors, province first."""
+        if code not in self._chains:
+            chain = []
+            current: str | None = code
+            while current is not None and current in self._rows:
+                name, level, parent = self._rows[current]
+                chain.append((current, name, level))
+                current = parent
+            self._chains[code] = list(reversed(chain))
+        return self._chains[code]
+
+
+def organisation_document(organisation: Organisation, regions: RegionTable) -> dict[str, Any]:
+    """The index source for one organisation."""
+    chain = regions.chain(organisation.region_id)
+    codes = {level: code for code, _, level in chain}
     name = normalise_text(organisation.name)
     name_syllables = syllables(name)
-    name_initials = initials(name)
+    name_initials = initials_of(name_syllables)
     return {
         "uscc": organisation.uscc,
         "kind": organisation.kind,
@@ -105,10 +128,10 @@ def organisation_document(organisation: Organisation) -> dict[str, Any]:
         "display_name": organisation.name,
         "display_name_en": organisation.name_en,
         "region_code": organisation.region_id,
-        "prefecture_code": codes.get(2),
-        "province_code": codes.get(1),
-        "region_names": " ".join(region.name for region in chain),
-        "region_display": "".join(region.name for region in chain),
+        "prefecture_code": codes.get(Region.Level.PREFECTURE),
+        "province_code": codes.get(Region.Level.PROVINCE),
+        "region_names": " ".join(name for _, name, _ in chain),
+        "region_display": "".join(name for _, name, _ in chain),
         "industry": organisation.industry,
         "registration_status": organisation.registration_status,
         "foreign_staff_count": organisation.foreign_staff_count,

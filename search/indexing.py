@@ -6,21 +6,24 @@ atomic request, so searches never see a half-built index.
 """
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
-from elasticsearch import ApiError, NotFoundError, TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
 from portal.records.models import Organisation
-from portal.records.selectors import organisations_by_ids, organisations_with_regions
+from portal.records.selectors import organisations_by_ids
 from search.client import SearchUnavailable, get_client, is_unavailable_error
-from search.documents import OrganisationDocument, organisation_document
+from search.documents import OrganisationDocument, RegionTable, organisation_document
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +77,13 @@ def index_ensure() -> str:
 
 
 def _actions(organisations: Iterable[Organisation], index: str) -> Iterator[dict[str, Any]]:
+    regions = RegionTable()
     for organisation in organisations:
         yield {
             "_op_type": "index",
             "_index": index,
             "_id": organisation.uscc,
-            "_source": organisation_document(organisation),
+            "_source": organisation_document(organisation, regions),
         }
 
 
@@ -127,6 +131,43 @@ def organisations_sync(*, uscc_by_id: dict[int, str]) -> SyncResult:
     return SyncResult(indexed=indexed, deleted=len(gone))
 
 
+def _batched(items: Iterator[Any], size: int) -> Iterator[tuple[Any, ...]]:
+    # itertools.batched arrives in Python 3.12.
+    while batch := tuple(islice(items, size)):
+        yield batch
+
+
+def _pipelined_bulk(
+    client: Elasticsearch, actions: Iterator[dict[str, Any]], *, chunk_size: int = 2000
+) -> Iterator[int]:
+    """Send actions in chunks with two requests in flight, yielding how many each indexed.
+
+    The database is read and documents are built here, in the calling thread (Django connections
+    belong to their thread); only the HTTP requests run in the pool, so Python builds the next
+    chunk while Elasticsearch indexes the last one.
+    """
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending: deque[Future] = deque()
+        for chunk in _batched(actions, chunk_size):
+            pending.append(pool.submit(_send_chunk, client, chunk))
+            if len(pending) >= 2:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _send_chunk(client: Elasticsearch, chunk: tuple[dict[str, Any], ...]) -> int:
+    operations: list[dict[str, Any]] = []
+    for action in chunk:
+        operations.append({"index": {"_index": action["_index"], "_id": action["_id"]}})
+        operations.append(action["_source"])
+    response = client.bulk(operations=operations)
+    if response["errors"]:
+        failed = [item for item in response["items"] if item["index"].get("error")]
+        raise RuntimeError(f"Elasticsearch refused {len(failed)} documents: {failed[:3]}")
+    return len(chunk)
+
+
 def index_rebuild(
     *, queryset: QuerySet[Organisation] | None = None, progress: Callable[[int], None] | None = None
 ) -> tuple[str, int]:
@@ -135,22 +176,16 @@ def index_rebuild(
     Changes committed while the build runs are indexed again after the swap, so none is lost.
     """
     started = timezone.now()
-    client = get_client()
+    # Bulk requests of a rebuild may wait on merges; they get longer than a search does.
+    client = get_client().options(request_timeout=120)
     name = _create_index(building=True)
-    rows = (queryset if queryset is not None else organisations_with_regions()).order_by()
+    # Regions come from RegionTable, so no join here.
+    rows = (queryset if queryset is not None else Organisation.objects.all()).order_by()
     count = 0
-    for _ok, _item in streaming_bulk(
-        client,
-        _actions(rows.iterator(chunk_size=5000), name),
-        chunk_size=2000,
-        raise_on_error=True,
-        max_retries=3,
-    ):
-        count += 1
-        if progress and count % 2000 == 0:
-            progress(2000)
-    if progress:
-        progress(count % 2000)
+    for indexed in _pipelined_bulk(client, _actions(rows.iterator(chunk_size=5000), name)):
+        count += indexed
+        if progress:
+            progress(indexed)
     client.indices.put_settings(index=name, settings=_dynamic_settings(building=False))
     client.indices.refresh(index=name)
     old = indices_behind_alias()

@@ -80,11 +80,13 @@ def syllables(text: str) -> list[str]:
 
 def initials(text: str) -> list[str]:
     """The first letter of each syllable of the Han characters: 北京科技 → b j k j."""
-    return [syllable[0] for syllable in syllables(text) if _is_syllable(syllable)]
+    return initials_of(syllables(text))
 
 
-def _is_syllable(token: str) -> bool:
-    return token in _tables()[2]
+def initials_of(spelled: list[str]) -> list[str]:
+    """`initials` for syllables already computed."""
+    known = _tables()[2]
+    return [syllable[0] for syllable in spelled if syllable in known]
 
 
 def _better(candidate: list[str], current: list[str] | None) -> bool:
