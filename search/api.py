@@ -52,6 +52,11 @@ class OrganisationOut(Schema):
     industry: str
     registration_status: str
     foreign_staff_count: int
+    credit_rating: str
+
+    @staticmethod
+    def resolve_region_code(organisation) -> str:
+        return organisation.region_id
 
 
 class SearchParams(Schema):

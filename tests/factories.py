@@ -37,3 +37,62 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     address = "深圳市南山区科技园路1号"
     industry = "软件和信息技术服务业"
     legal_representative = "张伟"
+
+
+# Credit records -------------------------------------------------------------------------------
+# Imports stay inside functions so this section only appends to the file.
+
+
+def _date(year: int, month: int, day: int):
+    import datetime
+
+    return datetime.date(year, month, day)
+
+
+def _clock(event):
+    from portal.records import credit
+
+    return credit.clock_for(
+        kind=event.kind,
+        severity=event.severity,
+        outcome=event.outcome,
+        published_on=event.published_on,
+    )
+
+
+def _personal_code() -> str:
+    from portal.records.services import personal_code_generate
+
+    return personal_code_generate()
+
+
+class CreditEventFactory(factory.django.DjangoModelFactory):
+    """A published ordinary penalty with its clock computed as the services store it. Use
+    `portal.records.services.credit_event_create` instead where the rating must follow."""
+
+    class Meta:
+        model = "records.CreditEvent"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "penalty"
+    severity = "ordinary"
+    outcome = ""
+    reference = factory.Sequence(lambda n: f"REF-{n:06d}")
+    title = "未按规定办理外国人工作许可"
+    facts = "该单位聘用外国人未按规定办理工作许可。"
+    decision_number = factory.Sequence(lambda n: f"深人社罚〔2024〕{n}号")
+    published_on = factory.LazyFunction(lambda: _date(2024, 3, 1))
+    repair_possible_from = factory.LazyAttribute(lambda event: _clock(event).repair_possible_from)
+    public_until = factory.LazyAttribute(lambda event: _clock(event).public_until)
+
+
+class ForeignWorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "records.ForeignWorker"
+
+    personal_code = factory.LazyFunction(_personal_code)
+    surname = factory.Sequence(lambda n: f"Smith{n}")
+    given_names = "John"
+    nationality = "GBR"
+    passport_number = factory.Sequence(lambda n: f"P{n:08d}")
+    birth_date = factory.LazyFunction(lambda: _date(1990, 5, 17))

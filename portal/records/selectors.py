@@ -1,11 +1,13 @@
 """Reads of the credit records, for the other apps (search, cms, complaints, inspections)."""
 
+import datetime
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from portal.records import uscc
-from portal.records.models import Organisation
+from portal.records.models import CreditEvent, Organisation, OrganisationStatement
 
 
 def organisations_with_regions() -> QuerySet[Organisation]:
@@ -21,3 +23,47 @@ def organisations_by_ids(ids: Iterable[int]) -> QuerySet[Organisation]:
 def organisation_get_by_uscc(code: str) -> Organisation | None:
     """The organisation with this USCC (any spacing or case), or None."""
     return organisations_with_regions().filter(uscc=uscc.compact(code)).first()
+
+
+def credit_events_public(*, on: datetime.date | None = None) -> QuerySet[CreditEvent]:
+    """Every credit event shown to the public on `on` (today): published, inside its credit
+    clock's window and not repaired by then. The same rule as `credit.is_public`."""
+    on = on or timezone.localdate()
+    return CreditEvent.objects.filter(published_on__lte=on, public_until__gte=on).filter(
+        Q(repaired_on__isnull=True) | Q(repaired_on__gt=on)
+    )
+
+
+def statements_public(*, on: datetime.date | None = None) -> QuerySet[OrganisationStatement]:
+    """Published statements whose event is public on `on` (today)."""
+    on = on or timezone.localdate()
+    return OrganisationStatement.objects.filter(
+        published_on__lte=on, event__in=credit_events_public(on=on)
+    ).order_by("published_on", "id")
+
+
+def public_events(
+    organisation: Organisation, on: datetime.date | None = None
+) -> QuerySet[CreditEvent]:
+    """The organisation's public events on `on` (today), newest first, with their authority and
+    their published statements (as `event.public_statements`) loaded."""
+    on = on or timezone.localdate()
+    return (
+        credit_events_public(on=on)
+        .filter(organisation=organisation)
+        .select_related("authority")
+        .prefetch_related(
+            Prefetch("statements", queryset=statements_public(on=on), to_attr="public_statements")
+        )
+        .order_by("-published_on", "-id")
+    )
+
+
+def credit_event_history(organisation: Organisation) -> QuerySet[CreditEvent]:
+    """STAFF ONLY: every event of the organisation, public or not any more, newest first."""
+    return (
+        CreditEvent.objects.filter(organisation=organisation)
+        .select_related("authority")
+        .prefetch_related("statements")
+        .order_by("-published_on", "-id")
+    )

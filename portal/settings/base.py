@@ -141,6 +141,20 @@ SEARCH_NODE_HOME = Path(
     env.str("SEARCH_NODE_HOME", default=str(DEFAULT_CACHE_DIR / "foreign-work-portal"))
 )
 
+# The credit clock: how long negative events stay public, and when credit repair becomes
+# possible (months from publication). Defaults as Credit China; see portal/records/credit.py.
+CREDIT_CLOCK = {
+    "ordinary": {
+        "min_months": env.int("CREDIT_CLOCK_ORDINARY_MIN_MONTHS", default=3),
+        "max_months": env.int("CREDIT_CLOCK_ORDINARY_MAX_MONTHS", default=12),
+    },
+    "serious": {
+        "min_months": env.int("CREDIT_CLOCK_SERIOUS_MIN_MONTHS", default=6),
+        "max_months": env.int("CREDIT_CLOCK_SERIOUS_MAX_MONTHS", default=36),
+    },
+    "positive": {"max_months": env.int("CREDIT_CLOCK_POSITIVE_MAX_MONTHS", default=36)},
+}
+
 # Background work (django-tasks with its database backend; `manage.py db_worker` runs it).
 TASKS = {
     "default": {

@@ -40,3 +40,15 @@ def test_query_syntax_and_odd_characters_are_searched_as_text(client, search_ind
 def test_unknown_organisation_is_a_404(client):
     assert client.get("/organisations/91110000600037341L/").status_code == 404
     assert client.get("/api/organisations/91110000600037341L").status_code == 404
+
+
+def test_an_organisation_by_uscc_in_the_api(client):
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory()
+    response = client.get(f"/api/organisations/{organisation.uscc.lower()}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["uscc"] == organisation.uscc
+    assert body["region_code"] == "440305"
+    assert body["credit_rating"] == "B"
