@@ -64,7 +64,14 @@ class SearchParams(Schema):
     kind: str = Field("", description="employer or agency")
     province: str = Field("", description="GB/T 2260 code of a province, e.g. 440000")
     prefecture: str = Field("", description="GB/T 2260 code of a city, e.g. 440300")
-    sort: str = Field("relevance", description="relevance or name")
+    rating: str = Field("", description="credit rating, A to D")
+    event: str = Field(
+        "", description="has a public event of this kind: inspection_result, penalty, …"
+    )
+    penalised_within: str = Field("", description="penalised in the last 1, 2, 3 or 5 years")
+    event_from: str = Field("", description="has a public event published on or after (ISO date)")
+    event_to: str = Field("", description="… on or before (ISO date)")
+    sort: str = Field("relevance", description="relevance, name or latest (latest event first)")
     page: int = 1
     size: int = Field(10, description="10, 25, 50 or 100")
     after: str = Field("", description="the next_cursor of the previous page")

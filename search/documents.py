@@ -11,13 +11,14 @@ from elasticsearch_dsl import (
     Document,
     Integer,
     Keyword,
+    Object,
     Text,
     analyzer,
     token_filter,
 )
 
 from portal.core.models import Region
-from portal.records.models import Organisation
+from portal.records.models import CreditEvent, Organisation
 from search.normalise import normalise_text
 from search.pinyin import initials_of, syllables
 
@@ -69,6 +70,16 @@ class OrganisationDocument(Document):
     registration_status = Keyword()
     foreign_staff_count = Integer()
     updated_at = Date()
+    # The public credit record, as of the day the document was built (the nightly rating refresh
+    # re-saves organisations whose events entered or left the public window).
+    credit_rating = Keyword()
+    event_kinds = Keyword()
+    event_counts = Object(properties={kind: Integer() for kind in CreditEvent.Kind.values})
+    event_dates = Date()
+    latest_event_on = Date()
+    latest_penalty_on = Date()
+    # What the result list shows of each event; stored, not searched.
+    events = Object(enabled=False)
 
 
 def region_chain(organisation: Organisation) -> list[Region]:
@@ -106,8 +117,21 @@ class RegionTable:
         return self._chains[code]
 
 
-def organisation_document(organisation: Organisation, regions: RegionTable) -> dict[str, Any]:
-    """The index source for one organisation."""
+def _event_summary(event: CreditEvent) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "title": event.title,
+        "decision_number": event.decision_number,
+        "authority": event.authority.name if event.authority else "",
+        "published_on": event.published_on,
+        "public_until": event.public_until,
+    }
+
+
+def organisation_document(
+    organisation: Organisation, regions: RegionTable, events: list[CreditEvent] = ()
+) -> dict[str, Any]:
+    """The index source for one organisation and its public events (newest first)."""
     chain = regions.chain(organisation.region_id)
     codes = {level: code for code, _, level in chain}
     name = normalise_text(organisation.name)
@@ -136,4 +160,26 @@ def organisation_document(organisation: Organisation, regions: RegionTable) -> d
         "registration_status": organisation.registration_status,
         "foreign_staff_count": organisation.foreign_staff_count,
         "updated_at": organisation.updated_at,
+        "credit_rating": organisation.credit_rating,
+        **_event_fields(events),
+    }
+
+
+def _event_fields(events: list[CreditEvent]) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event.kind] = counts.get(event.kind, 0) + 1
+    penalties = [
+        event.decided_on or event.published_on
+        for event in events
+        if event.kind == CreditEvent.Kind.PENALTY
+    ]
+    dates = [event.published_on for event in events if event.published_on]
+    return {
+        "event_kinds": sorted(counts),
+        "event_counts": counts,
+        "event_dates": dates,
+        "latest_event_on": max(dates, default=None),
+        "latest_penalty_on": max(penalties, default=None),
+        "events": [_event_summary(event) for event in events],
     }

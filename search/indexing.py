@@ -21,7 +21,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
 from portal.records.models import Organisation
-from portal.records.selectors import organisations_by_ids
+from portal.records.selectors import organisations_by_ids, public_events_by_organisation
 from search.client import SearchUnavailable, get_client, is_unavailable_error
 from search.documents import OrganisationDocument, RegionTable, organisation_document
 
@@ -78,13 +78,18 @@ def index_ensure() -> str:
 
 def _actions(organisations: Iterable[Organisation], index: str) -> Iterator[dict[str, Any]]:
     regions = RegionTable()
-    for organisation in organisations:
-        yield {
-            "_op_type": "index",
-            "_index": index,
-            "_id": organisation.uscc,
-            "_source": organisation_document(organisation, regions),
-        }
+    # Events are read for a batch of organisations at a time: one query per batch.
+    for batch in _batched(iter(organisations), 2000):
+        events = public_events_by_organisation(organisation.pk for organisation in batch)
+        for organisation in batch:
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": organisation.uscc,
+                "_source": organisation_document(
+                    organisation, regions, events.get(organisation.pk, [])
+                ),
+            }
 
 
 def _bulk(actions: Iterable[dict[str, Any]], *, chunk_size: int = 1000) -> int:

@@ -3,6 +3,7 @@ golden-file tests pin down and `search.results` executes."""
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from search.normalise import normalise_text, uscc_candidate
@@ -19,6 +20,11 @@ SORTS = {
     # A unique last key (the USCC) makes the order total, which search_after needs.
     "relevance": ["_score", {"name.raw": "asc"}, {"uscc": "asc"}],
     "name": [{"name.raw": "asc"}, {"uscc": "asc"}],
+    "latest": [
+        {"latest_event_on": {"order": "desc", "missing": "_last"}},
+        {"name.raw": "asc"},
+        {"uscc": "asc"},
+    ],
 }
 
 
@@ -34,6 +40,13 @@ class OrganisationQuery:
     kind: str | None = None
     province: str | None = None
     prefecture: str | None = None
+    rating: str | None = None
+    event: str | None = None
+    # Penalised within this many years before today.
+    penalised_within: int | None = None
+    # Some public event published in this date range (inclusive).
+    event_from: date | None = None
+    event_to: date | None = None
     sort: str = "relevance"
     page: int = 1
     size: int = 10
@@ -41,7 +54,18 @@ class OrganisationQuery:
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.kind or self.province or self.prefecture)
+        return any(
+            (
+                self.kind,
+                self.province,
+                self.prefecture,
+                self.rating,
+                self.event,
+                self.penalised_within,
+                self.event_from,
+                self.event_to,
+            )
+        )
 
 
 def _han_text_clause(text: str) -> dict[str, Any]:
@@ -108,13 +132,29 @@ def build_organisation_search(query: OrganisationQuery) -> dict[str, Any]:
         filters.append({"term": {"province_code": query.province}})
     if query.prefecture:
         filters.append({"term": {"prefecture_code": query.prefecture}})
+    if query.rating:
+        filters.append({"term": {"credit_rating": query.rating}})
+    if query.event:
+        filters.append({"term": {"event_kinds": query.event}})
+    if query.penalised_within:
+        # Date math in the cluster, rounded to the day so the filter is cached for a day.
+        since = f"now-{query.penalised_within}y/d"
+        filters.append({"range": {"latest_penalty_on": {"gte": since}}})
+    if query.event_from or query.event_to:
+        bounds = {"gte": query.event_from, "lte": query.event_to}
+        filters.append(
+            {"range": {"event_dates": {k: v.isoformat() for k, v in bounds.items() if v}}}
+        )
     aggregations: dict[str, Any] = {
         "kind": {"terms": {"field": "kind", "size": 10}},
         "province": {"terms": {"field": "province_code", "size": 40}},
+        "rating": {"terms": {"field": "credit_rating", "size": 4, "order": {"_key": "asc"}}},
+        "event": {"terms": {"field": "event_kinds", "size": 10}},
     }
     if query.province:
         aggregations["prefecture"] = {"terms": {"field": "prefecture_code", "size": 100}}
-    sort = SORTS["relevance" if query.sort == "relevance" and query.text else "name"]
+    sort_name = query.sort if query.sort != "relevance" or query.text else "name"
+    sort = SORTS[sort_name]
     body: dict[str, Any] = {
         "query": {
             "bool": {

@@ -6,7 +6,7 @@ from typing import Any
 from elasticsearch import ApiError, TransportError
 
 from portal.core.models import Region
-from portal.records.models import Organisation
+from portal.records.models import CreditEvent, Organisation
 from search import cursor
 from search.client import SearchUnavailable, get_client
 from search.indexing import alias_name
@@ -121,8 +121,20 @@ def _facets(query: OrganisationQuery, aggregations: dict[str, Any]) -> dict[str,
     ]
     region_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     kind_labels = dict(Organisation.Kind.choices)
-    selected = {"kind": query.kind, "province": query.province, "prefecture": query.prefecture}
-    labels = {"kind": kind_labels, "province": region_names, "prefecture": region_names}
+    selected = {
+        "kind": query.kind,
+        "province": query.province,
+        "prefecture": query.prefecture,
+        "rating": query.rating,
+        "event": query.event,
+    }
+    labels = {
+        "kind": kind_labels,
+        "province": region_names,
+        "prefecture": region_names,
+        "rating": {},
+        "event": dict(CreditEvent.Kind.choices),
+    }
     return {
         name: [
             FacetValue(

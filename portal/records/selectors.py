@@ -67,3 +67,20 @@ def credit_event_history(organisation: Organisation) -> QuerySet[CreditEvent]:
         .prefetch_related("statements")
         .order_by("-published_on", "-id")
     )
+
+
+def public_events_by_organisation(
+    organisation_ids: Iterable[int], *, on: datetime.date | None = None
+) -> dict[int, list[CreditEvent]]:
+    """Public events on `on` (today) of many organisations at once, newest first, grouped by
+    organisation id (one query, for the search index)."""
+    grouped: dict[int, list[CreditEvent]] = {}
+    events = (
+        credit_events_public(on=on)
+        .filter(organisation_id__in=list(organisation_ids))
+        .select_related("authority")
+        .order_by("organisation_id", "-published_on", "-id")
+    )
+    for event in events:
+        grouped.setdefault(event.organisation_id, []).append(event)
+    return grouped
