@@ -1,5 +1,6 @@
 """A foreign worker's data is never public: seed markers, then search every public output."""
 
+import json
 from datetime import date
 
 import pytest
@@ -11,6 +12,8 @@ from portal.records.models import (
     WorkerCreditEntry,
     WorkPermit,
 )
+from search.client import get_client
+from search.indexing import alias_name
 from tests.factories import OrganisationFactory
 
 SURNAME = "Zqxmarkersurname"
@@ -139,3 +142,20 @@ def _audit():
     from portal.core.models import AuditEntry
 
     return AuditEntry.objects.all()
+
+
+@pytest.mark.django_db
+def test_the_public_index_holds_no_worker_data(search_index, index_now, seeded_worker):
+    employer, worker = seeded_worker
+    employer.refresh_from_db()
+    index_now(employer)
+    client = get_client()
+    documents = client.search(index=alias_name(), query={"match_all": {}}, size=100)["hits"]
+    dumped = json.dumps([hit["_source"] for hit in documents["hits"]], ensure_ascii=False)
+    assert employer.uscc in dumped  # the employer itself is there
+    for marker in markers(worker):
+        assert marker not in dumped
+        found = client.search(
+            index=alias_name(), query={"query_string": {"query": f'"{marker}"'}}, size=1
+        )
+        assert found["hits"]["total"]["value"] == 0, marker
