@@ -2,8 +2,11 @@
 
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
 
-from portal.records.selectors import organisation_get_by_uscc
+from portal.records import credit
+from portal.records.selectors import organisation_get_by_uscc, public_events
 from search.client import SearchUnavailable
 from search.documents import region_chain
 from search.forms import OrganisationSearchForm
@@ -81,8 +84,27 @@ def organisation_search(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_detail(request: HttpRequest, uscc: str) -> HttpResponse:
-    organisation = organisation_get_by_uscc(uscc)
+    """An organisation's public credit record: profile, rating and its rule, and the events shown
+    today (through the selectors that apply the credit clock), with the organisation's statements."""
+    code = uscc_candidate(uscc)
+    if code is None:  # wrong length, characters or check character: no record can have it
+        raise Http404
+    if code != uscc:  # lower case, spaces, dashes, full width: one address per record
+        return redirect("organisation_detail", uscc=code, permanent=True)
+    organisation = organisation_get_by_uscc(code)
     if organisation is None:
         raise Http404
-    context = {"organisation": organisation, "regions": region_chain(organisation)}
+    today = timezone.localdate()
+    events = list(public_events(organisation, on=today))
+    for event in events:
+        # A list entry stays shown with its removal after it ends: say whether it is in force.
+        event.list_in_force = credit.list_entry_in_force(event, today)
+    rule_language = "en" if (get_language() or "").startswith("en") else "zh-hans"
+    context = {
+        "organisation": organisation,
+        "regions": region_chain(organisation),
+        "events": events,
+        "today": today,
+        "rating_rule": credit.RATING_RULE[rule_language],
+    }
     return render(request, "search/organisation_detail.html", context)
