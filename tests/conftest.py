@@ -18,9 +18,12 @@ def _delete_test_indices() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _check_test_prefix():
-    # The suite deletes indices by prefix: refuse to run against a development prefix.
+def _own_test_indices():
+    # The suite deletes indices by prefix: refuse to run against a development prefix, and
+    # leave nothing behind.
     assert settings.SEARCH_INDEX_PREFIX.startswith("test"), settings.SEARCH_INDEX_PREFIX
+    yield
+    _delete_test_indices()
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Settings for the test suite: a real database and a real Elasticsearch node, own index names."""
 
+import os
+
 from portal.env import env
 
 from .base import *  # noqa: F403
@@ -7,7 +9,9 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="test")
+# One prefix per test run, so two runs against the same node (a developer's and CI's) never
+# delete each other's indices.
+SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default=f"test-{os.getpid()}")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
