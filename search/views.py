@@ -84,8 +84,8 @@ def organisation_search(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_detail(request: HttpRequest, uscc: str) -> HttpResponse:
-    """An organisation's public credit record: profile, rating and its rule, and the events shown
-    today (through the selectors that apply the credit clock), with the organisation's statements."""
+    """An organisation's public credit record: profile, rating and its rule, and the events
+    shown today (through the selectors that apply the credit clock) with its statements."""
     code = uscc_candidate(uscc)
     if code is None:  # wrong length, characters or check character: no record can have it
         raise Http404
