@@ -59,4 +59,5 @@ say "Starting the local Elasticsearch node (skipped when ELASTICSEARCH_URL point
 if [[ ${SKIP_MIGRATE:-} != 1 ]]; then
   say "Applying database migrations"
   "$VENV/bin/python" manage.py migrate --no-input -v 0
+  "$VENV/bin/python" manage.py createcachetable
 fi

@@ -10,6 +10,7 @@ from portal.records.selectors import organisation_get_by_uscc
 from search.client import SearchUnavailable
 from search.forms import OrganisationSearchForm
 from search.results import organisations_search, organisations_suggest
+from search.throttling import EndpointRateThrottle
 
 router = Router(tags=["organisations"])
 
@@ -77,7 +78,12 @@ class SearchParams(Schema):
     after: str = Field("", description="the next_cursor of the previous page")
 
 
-@router.get("/organisations", response=OrganisationSearchResponse, by_alias=True)
+@router.get(
+    "/organisations",
+    response=OrganisationSearchResponse,
+    by_alias=True,
+    throttle=[EndpointRateThrottle("search")],
+)
 def search_organisations(request: HttpRequest, params: Query[SearchParams]):
     """Search employers and intermediary agencies by name, pinyin or USCC."""
     form = OrganisationSearchForm(params.dict())
@@ -120,7 +126,7 @@ class Suggestion(Schema):
     region: str
 
 
-@router.get("/suggest", response=list[Suggestion])
+@router.get("/suggest", response=list[Suggestion], throttle=[EndpointRateThrottle("suggest")])
 def suggest(request: HttpRequest, q: str = Query("", max_length=100)):
     """Organisations whose name, pinyin or pinyin initials start with `q` (at most eight)."""
     try:
@@ -133,7 +139,11 @@ def suggest(request: HttpRequest, q: str = Query("", max_length=100)):
     ]
 
 
-@router.get("/organisations/{uscc}", response=OrganisationOut)
+@router.get(
+    "/organisations/{uscc}",
+    response=OrganisationOut,
+    throttle=[EndpointRateThrottle("organisation")],
+)
 def get_organisation(request: HttpRequest, uscc: str):
     """One organisation's public profile by its unified social credit code."""
     organisation = organisation_get_by_uscc(uscc)

@@ -155,6 +155,22 @@ CREDIT_CLOCK = {
     "positive": {"max_months": env.int("CREDIT_CLOCK_POSITIVE_MAX_MONTHS", default=36)},
 }
 
+# The cache is shared by every web process: it holds the API's rate-limit counters. The database
+# cache needs no extra service (`manage.py createcachetable` creates its table); use
+# redis://… or memcache://… at scale.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
+
+# Requests per client address, per endpoint of the open data API (429 with Retry-After beyond).
+API_RATES = {
+    "search": env.str("API_RATE_SEARCH", default="60/m"),
+    "suggest": env.str("API_RATE_SUGGEST", default="300/m"),
+    "organisation": env.str("API_RATE_ORGANISATION", default="120/m"),
+    "export": env.str("API_RATE_EXPORT", default="6/m"),
+}
+# How many reverse proxies stand in front of the web processes: the client address is taken
+# from X-Forwarded-For that many hops back (0: the connection's address; never trust the header).
+NINJA_NUM_PROXIES = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Background work (django-tasks with its database backend; `manage.py db_worker` runs it).
 TASKS = {
     "default": {
