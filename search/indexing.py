@@ -50,7 +50,7 @@ def _create_index(*, building: bool) -> str:
     return name
 
 
-def _call(function: Callable[[], Any]) -> Any:
+def call_cluster(function: Callable[[], Any]) -> Any:
     """Run a request, turning "the cluster is down" into SearchUnavailable."""
     try:
         return function()
@@ -63,7 +63,7 @@ def _call(function: Callable[[], Any]) -> Any:
 def indices_behind_alias() -> list[str]:
     client = get_client()
     try:
-        return sorted(_call(lambda: client.indices.get_alias(name=alias_name())).body)
+        return sorted(call_cluster(lambda: client.indices.get_alias(name=alias_name())).body)
     except NotFoundError:
         return []
 
@@ -72,7 +72,7 @@ def index_ensure() -> str:
     """Create the index and its alias when they do not exist yet; return the alias."""
     if not indices_behind_alias():
         name = _create_index(building=False)
-        _call(lambda: get_client().indices.put_alias(index=name, name=alias_name()))
+        call_cluster(lambda: get_client().indices.put_alias(index=name, name=alias_name()))
     return alias_name()
 
 
@@ -203,13 +203,25 @@ def index_rebuild(
     return name, count
 
 
+def documents_delete(codes: list[str]) -> int:
+    """Remove these USCCs' documents (missing ones are fine); return how many were asked for."""
+    alias = alias_name()
+    actions = ({"_op_type": "delete", "_index": alias, "_id": code} for code in codes)
+    try:
+        return _bulk(actions)
+    except (TransportError, ApiError) as error:
+        if is_unavailable_error(error):
+            raise SearchUnavailable(str(error)) from error
+        raise
+
+
 def index_document_count() -> int:
     """How many documents the alias holds (0 when it does not exist)."""
     if not indices_behind_alias():
         return 0
-    return _call(lambda: get_client().count(index=alias_name()))["count"]
+    return call_cluster(lambda: get_client().count(index=alias_name()))["count"]
 
 
 def index_refresh() -> None:
     """Make every write so far visible to searches (tests and benchmarks use this)."""
-    _call(lambda: get_client().indices.refresh(index=alias_name()))
+    call_cluster(lambda: get_client().indices.refresh(index=alias_name()))
