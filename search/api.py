@@ -2,12 +2,13 @@
 
 from datetime import UTC, datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from portal.records.selectors import organisation_get_by_uscc
 from search.client import SearchUnavailable
+from search.export import ExportTooLarge, organisations_export
 from search.forms import OrganisationSearchForm
 from search.results import organisations_search, organisations_suggest
 from search.throttling import EndpointRateThrottle
@@ -124,6 +125,32 @@ class Suggestion(Schema):
     name: str
     name_en: str
     region: str
+
+
+@router.get(
+    "/organisations.csv",
+    throttle=[EndpointRateThrottle("export")],
+    openapi_extra={
+        "responses": {200: {"description": "CSV", "content": {"text/csv": {}}}},
+    },
+)
+def export_organisations(request: HttpRequest, params: Query[SearchParams]):
+    """The whole result of a search as CSV (UTF-8 with BOM), with the same parameters as
+    /organisations (page, size and after are ignored). At most SEARCH_EXPORT_LIMIT rows: a larger
+    search is refused with 400; narrow it, or take the nightly full dump."""
+    form = OrganisationSearchForm(params.dict())
+    if not form.is_valid():
+        raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    try:
+        total, lines = organisations_export(form.to_query())
+    except ExportTooLarge as error:
+        raise HttpError(400, f"{error} Narrow the search, or use the nightly full dump.") from error
+    except SearchUnavailable as error:
+        raise HttpError(503, "Search is temporarily unavailable; try again shortly.") from error
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="organisations.csv"'
+    response["X-Total-Count"] = str(total)
+    return response
 
 
 @router.get("/suggest", response=list[Suggestion], throttle=[EndpointRateThrottle("suggest")])

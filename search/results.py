@@ -80,7 +80,7 @@ def _hit(raw: dict[str, Any]) -> OrganisationHit:
     )
 
 
-def _run(body: dict[str, Any]) -> Any:
+def run_search(body: dict[str, Any]) -> Any:
     try:
         return get_client().search(index=alias_name(), **body)
     except (TransportError, ApiError) as error:
@@ -92,14 +92,14 @@ def organisations_suggest(prefix: str) -> list[OrganisationHit]:
     """Up to eight organisations whose name, pinyin or initials start with `prefix`."""
     if not prefix.strip():
         return []
-    response = _run(build_organisation_suggest(prefix))
+    response = run_search(build_organisation_suggest(prefix))
     options = response["suggest"]["organisations"][0]["options"]
     return [_hit(option) for option in options]
 
 
 def organisations_search(query: OrganisationQuery) -> OrganisationResults:
     """Run a public organisation search. Raises SearchUnavailable when the cluster is down."""
-    response = _run(build_organisation_search(query))
+    response = run_search(build_organisation_search(query))
     raw_hits = response["hits"]["hits"]
     total = response["hits"]["total"]["value"]
     shown = (query.page - 1) * query.size + len(raw_hits)

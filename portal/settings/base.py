@@ -134,6 +134,8 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="http://127.0.0.1:9200"
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
 # Every index and alias name starts with this, so environments can share one cluster.
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="portal")
+# The most rows one CSV export of a search may hold.
+SEARCH_EXPORT_LIMIT = env.int("SEARCH_EXPORT_LIMIT", default=100_000)
 # Replicas per index: 0 on a single node, at least 1 on a production cluster.
 SEARCH_INDEX_REPLICAS = env.int("SEARCH_INDEX_REPLICAS", default=0)
 # Where the managed local node keeps its download, installation and data.
