@@ -199,3 +199,25 @@ def build_organisation_suggest(prefix: str) -> dict[str, Any]:
         },
         "_source": ["uscc", "display_name", "display_name_en", "region_display"],
     }
+
+
+def build_near_matches(text: str, size: int = 5) -> dict[str, Any]:
+    """For a search that found nothing: names sharing most of the query's characters or pinyin
+    syllables, to offer as "did you mean". Filters are left out on purpose."""
+    normalised = normalise_text(text)
+    should: list[dict[str, Any]] = []
+    if _HAN.search(normalised):
+        should.append({"match": {"name": {"query": normalised, "minimum_should_match": "60%"}}})
+        should.append({"match": {"name.bigrams": {"query": normalised}}})
+    else:
+        if pinyin := segment(normalised):
+            spelled = " ".join(pinyin)
+            should.append(
+                {"match": {"name_pinyin": {"query": spelled, "minimum_should_match": "60%"}}}
+            )
+        should.append({"match": {"name_en": {"query": normalised, "fuzziness": "AUTO"}}})
+    return {
+        "query": {"bool": {"should": should, "minimum_should_match": 1}},
+        "size": size,
+        "_source": ["uscc", "kind", "display_name", "display_name_en", "region_display"],
+    }

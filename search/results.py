@@ -10,8 +10,10 @@ from portal.records.models import CreditEvent, Organisation
 from search import cursor
 from search.client import SearchUnavailable, get_client
 from search.indexing import alias_name
+from search.normalise import uscc_candidate
 from search.queries import (
     OrganisationQuery,
+    build_near_matches,
     build_organisation_search,
     build_organisation_suggest,
 )
@@ -44,6 +46,8 @@ class OrganisationResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     # The cursor for the page after this one (None on the last page).
     next_cursor: str | None = None
+    # When nothing matched: names close to the query, to offer instead.
+    near_matches: list[OrganisationHit] = field(default_factory=list)
 
     @property
     def has_next(self) -> bool:
@@ -104,8 +108,12 @@ def organisations_search(query: OrganisationQuery) -> OrganisationResults:
     total = response["hits"]["total"]["value"]
     shown = (query.page - 1) * query.size + len(raw_hits)
     next_cursor = cursor.encode(raw_hits[-1]["sort"]) if raw_hits and shown < total else None
+    near: list[OrganisationHit] = []
+    if total == 0 and query.text and not uscc_candidate(query.text):
+        near = [_hit(raw) for raw in run_search(build_near_matches(query.text))["hits"]["hits"]]
     return OrganisationResults(
         query=query,
+        near_matches=near,
         total=total,
         hits=[_hit(raw) for raw in raw_hits],
         took_ms=response["took"],

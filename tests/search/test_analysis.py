@@ -78,3 +78,11 @@ def test_suggestions_complete_names_pinyin_and_initials(client, organisations, p
 def test_suggestions_for_nothing_are_empty_and_long_input_is_refused(client, organisations):
     assert client.get("/api/suggest", {"q": ""}).json() == []
     assert client.get("/api/suggest", {"q": "x" * 500}).status_code == 400
+
+
+def test_no_results_offer_near_names_and_how_to_widen(client, organisations):
+    page = client.get("/search/", {"q": "星辰科学"}).content.decode()  # 学 is not in the name
+    assert "0" in page
+    assert organisations["beijing"].uscc in page  # offered as a similar name
+    filtered = client.get("/search/", {"q": "星辰科学", "kind": "agency"}).content.decode()
+    assert "?q=%E6%98%9F%E8%BE%B0%E7%A7%91%E5%AD%A6" in filtered  # search again without filters
