@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.api import api
 from portal.health import healthz
+from search import report_views
 from search import views as search_views
 
 urlpatterns = [
@@ -18,6 +19,15 @@ urlpatterns = [
         "organisations/<str:uscc>/",
         search_views.organisation_detail,
         name="organisation_detail",
+    ),
+    path(
+        "organisations/<str:uscc>/report.pdf",
+        report_views.credit_report_download,
+        name="credit_report_download",
+    ),
+    path("reports/verify/", report_views.credit_report_verify_page, name="credit_report_verify"),
+    path(
+        "reports/<str:report_number>/", report_views.credit_report_check, name="credit_report_check"
     ),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

@@ -352,3 +352,39 @@ class WorkerCreditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker.personal_code}: {self.title}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Credit reports: the PDF anyone can download and anyone can verify
+# ---------------------------------------------------------------------------------------------
+
+
+class CreditReport(models.Model):
+    """One issued credit report (信用报告) of an organisation, by its report number.
+
+    The PDF itself is not kept: it can be regenerated, and what a verifier needs is only its
+    hash. `content_sha256` is the SHA-256 of the issued PDF bytes; it cannot be printed in the
+    PDF it hashes, so the PDF prints `record_fingerprint` instead: the SHA-256 of the canonical
+    JSON of the record data it shows (profile, rating, public events, statements). The report is
+    still current while recomputing that fingerprint today gives the same value.
+    """
+
+    report_number = models.CharField(_("report number"), max_length=32, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="credit_reports",
+        verbose_name=_("organisation"),
+    )
+    language = models.CharField(_("language"), max_length=8)
+    generated_at = models.DateTimeField(_("generated at"))
+    content_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    record_fingerprint = models.CharField(_("record fingerprint"), max_length=64)
+
+    class Meta:
+        ordering = ["-generated_at", "-id"]
+        verbose_name = _("credit report")
+        verbose_name_plural = _("credit reports")
+
+    def __str__(self) -> str:
+        return self.report_number

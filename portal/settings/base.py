@@ -168,6 +168,7 @@ API_RATES = {
     "suggest": env.str("API_RATE_SUGGEST", default="300/m"),
     "organisation": env.str("API_RATE_ORGANISATION", default="120/m"),
     "export": env.str("API_RATE_EXPORT", default="6/m"),
+    "report": env.str("API_RATE_REPORT", default="10/m"),
 }
 # How many reverse proxies stand in front of the web processes: the client address is taken
 # from X-Forwarded-For that many hops back (0: the connection's address; never trust the header).

@@ -19,4 +19,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 # The suite calls the API thousands of times from one address; the rate-limit test sets its own.
-API_RATES = {scope: "100000/m" for scope in ("search", "suggest", "organisation", "export")}
+API_RATES = {
+    scope: "100000/m" for scope in ("search", "suggest", "organisation", "export", "report")
+}

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.factories import OrganisationFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,3 +31,18 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, setting
     assert client.get("/api/organisations").status_code == 200
     forged = client.get("/api/organisations", HTTP_X_FORWARDED_FOR="198.51.100.9")
     assert forged.status_code == 429
+
+
+def test_credit_report_downloads_are_limited_per_address(client, settings):
+    settings.API_RATES = {**settings.API_RATES, "report": "1/m"}
+    organisation = OrganisationFactory()
+    url = f"/organisations/{organisation.uscc}/report.pdf?lang=en"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first.content.startswith(b"%PDF")
+    second = client.get(url)
+    assert second.status_code == 429
+    assert int(second["Retry-After"]) > 0
+    page = client.get(f"/organisations/{organisation.uscc}/").content.decode()
+    assert f"/organisations/{organisation.uscc}/report.pdf?lang=en" in page
+    assert 'rel="nofollow"' in page
