@@ -52,3 +52,11 @@ def test_an_organisation_by_uscc_in_the_api(client):
     assert body["uscc"] == organisation.uscc
     assert body["region_code"] == "440305"
     assert body["credit_rating"] == "B"
+
+
+def test_the_404_page_speaks_both_languages(client):
+    chinese = client.get("/organisations/91110000600037341L/")
+    assert chinese.status_code == 404
+    assert "页面不存在" in chinese.content.decode()
+    english = client.get("/organisations/91110000600037341L/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Page not found" in english.content.decode()
