@@ -59,6 +59,9 @@ class OrganisationDocument(Document):
     name_initials = Text(analyzer="standard", fields={"bigrams": Text(analyzer=han_bigrams)})
     # Completion as you type, on the name, its pinyin and its initials.
     suggest = Completion(analyzer="simple")
+    # Names it was registered under before: found by search, shown as "formerly".
+    former_names = Text(analyzer="standard", fields={"bigrams": Text(analyzer=han_bigrams)})
+    display_former_names = Keyword(index=False)
     display_name = Keyword(index=False)
     display_name_en = Keyword(index=False)
     region_code = Keyword()
@@ -129,7 +132,10 @@ def _event_summary(event: CreditEvent) -> dict[str, Any]:
 
 
 def organisation_document(
-    organisation: Organisation, regions: RegionTable, events: list[CreditEvent] = ()
+    organisation: Organisation,
+    regions: RegionTable,
+    events: list[CreditEvent] = (),
+    former_names: list[str] = (),
 ) -> dict[str, Any]:
     """The index source for one organisation and its public events (newest first)."""
     chain = regions.chain(organisation.region_id)
@@ -149,6 +155,8 @@ def organisation_document(
                 value for value in (name, "".join(name_syllables), "".join(name_initials)) if value
             ]
         },
+        "former_names": [normalise_text(former) for former in former_names],
+        "display_former_names": list(former_names),
         "display_name": organisation.name,
         "display_name_en": organisation.name_en,
         "region_code": organisation.region_id,

@@ -21,7 +21,11 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
 from portal.records.models import Organisation
-from portal.records.selectors import organisations_by_ids, public_events_by_organisation
+from portal.records.selectors import (
+    former_names_by_organisation,
+    organisations_by_ids,
+    public_events_by_organisation,
+)
 from search.client import SearchUnavailable, get_client, is_unavailable_error
 from search.documents import OrganisationDocument, RegionTable, organisation_document
 
@@ -80,14 +84,19 @@ def _actions(organisations: Iterable[Organisation], index: str) -> Iterator[dict
     regions = RegionTable()
     # Events are read for a batch of organisations at a time: one query per batch.
     for batch in _batched(iter(organisations), 2000):
-        events = public_events_by_organisation(organisation.pk for organisation in batch)
+        ids = [organisation.pk for organisation in batch]
+        events = public_events_by_organisation(ids)
+        former_names = former_names_by_organisation(ids)
         for organisation in batch:
             yield {
                 "_op_type": "index",
                 "_index": index,
                 "_id": organisation.uscc,
                 "_source": organisation_document(
-                    organisation, regions, events.get(organisation.pk, [])
+                    organisation,
+                    regions,
+                    events.get(organisation.pk, []),
+                    former_names.get(organisation.pk, []),
                 ),
             }
 

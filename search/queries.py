@@ -73,7 +73,7 @@ def _han_text_clause(text: str) -> dict[str, Any]:
     return {
         "multi_match": {
             "query": text,
-            "fields": ["name^3", "name_en^2", "region_names"],
+            "fields": ["name^3", "former_names^2", "name_en^2", "region_names"],
             "type": "cross_fields",
             "operator": "and",
         }
@@ -120,6 +120,7 @@ def build_organisation_search(query: OrganisationQuery) -> dict[str, Any]:
             must.append(_han_text_clause(text))
             should.append({"match_phrase": {"name": {"query": text, "boost": 5}}})
             should.append({"match": {"name.bigrams": {"query": text, "boost": 2}}})
+            should.append({"match": {"former_names.bigrams": {"query": text}}})
         else:
             must.append(_latin_text_clause(text))
             should.append({"match_phrase": {"name_en": {"query": text, "boost": 3}}})

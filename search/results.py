@@ -27,6 +27,7 @@ class OrganisationHit:
     name_en: str
     region: str
     highlighted_name: str | None = None
+    former_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def _hit(raw: dict[str, Any]) -> OrganisationHit:
         name_en=source.get("display_name_en") or "",
         region=source.get("region_display") or "",
         highlighted_name=highlight[0] if highlight else None,
+        former_names=tuple(source.get("display_former_names") or ()),
     )
 
 

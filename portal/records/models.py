@@ -84,6 +84,31 @@ class Organisation(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
+class FormerName(models.Model):
+    """A name the organisation was registered under before (public, as on the business register).
+
+    People search for the name they remember; the index matches former names too.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="former_names",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("former name"), max_length=200)
+    used_from = models.DateField(_("used from"), null=True, blank=True)
+    used_until = models.DateField(_("used until"))
+
+    class Meta:
+        ordering = ["organisation_id", "-used_until"]
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CreditEvent(models.Model):
     """One entry of an organisation's credit record: an inspection result, an administrative
     penalty, a commendation, or an entry on the warning or restriction list.

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from portal.records import uscc
-from portal.records.models import CreditEvent, Organisation, OrganisationStatement
+from portal.records.models import CreditEvent, FormerName, Organisation, OrganisationStatement
 
 
 def organisations_with_regions() -> QuerySet[Organisation]:
@@ -83,4 +83,17 @@ def public_events_by_organisation(
     )
     for event in events:
         grouped.setdefault(event.organisation_id, []).append(event)
+    return grouped
+
+
+def former_names_by_organisation(organisation_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Former names of many organisations at once, most recent first (for the search index)."""
+    grouped: dict[int, list[str]] = {}
+    rows = (
+        FormerName.objects.filter(organisation_id__in=list(organisation_ids))
+        .order_by("organisation_id", "-used_until")
+        .values_list("organisation_id", "name")
+    )
+    for organisation_id, name in rows:
+        grouped.setdefault(organisation_id, []).append(name)
     return grouped

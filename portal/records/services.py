@@ -25,6 +25,7 @@ from portal.records import credit
 from portal.records.models import (
     CreditEvent,
     ForeignWorker,
+    FormerName,
     Organisation,
     OrganisationStatement,
     WorkerCreditEntry,
@@ -138,10 +139,14 @@ def organisation_update(
     **fields: Any,
 ) -> dict[str, list]:
     """Change the given profile fields (not the USCC). Saves and audits
-    `records.organisation.updated` only if something changed; returns the changes."""
+    `records.organisation.updated` only if something changed; returns the changes. A changed
+    name keeps the old one as a former name, used until today."""
+    old_name = organisation.name
     changes = _apply(organisation, ORGANISATION_FIELDS, fields)
     if changes:
         organisation.full_clean()
+        if organisation.name != old_name:
+            FormerName.objects.create(organisation=organisation, name=old_name, used_until=today())
         organisation.save()
         record(
             action="records.organisation.updated",
@@ -150,6 +155,33 @@ def organisation_update(
             data={"changes": changes, **(audit_data or {})},
         )
     return changes
+
+
+@transaction.atomic
+def former_name_add(
+    *,
+    organisation: Organisation,
+    name: str,
+    used_until: datetime.date,
+    used_from: datetime.date | None = None,
+    actor: Actor = None,
+) -> FormerName:
+    """Record a name the organisation was registered under before (from the business register),
+    audit `records.organisation.former_name_added`, and save the organisation so its search
+    document follows."""
+    former = FormerName(
+        organisation=organisation, name=name, used_from=used_from, used_until=used_until
+    )
+    former.full_clean()
+    former.save()
+    organisation.save(update_fields=["updated_at"])
+    record(
+        action="records.organisation.former_name_added",
+        obj=organisation,
+        actor=actor,
+        data={"name": name, "used_until": used_until.isoformat()},
+    )
+    return former
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ and completion, against the live node."""
 
 import pytest
 
+from portal.records import services
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,16 @@ def test_no_results_offer_near_names_and_how_to_widen(client, organisations):
     assert organisations["beijing"].uscc in page  # offered as a similar name
     filtered = client.get("/search/", {"q": "星辰科学", "kind": "agency"}).content.decode()
     assert "?q=%E6%98%9F%E8%BE%B0%E7%A7%91%E5%AD%A6" in filtered  # search again without filters
+
+
+def test_a_former_name_finds_the_organisation_and_shows_on_its_record(client, index_now):
+    organisation = OrganisationFactory(name="北京京华星创科技有限公司")
+    services.organisation_update(organisation=organisation, name="北京新名字信息技术有限公司")
+    index_now(organisation)
+
+    assert _found(client, "京华星创") == [organisation.uscc]
+    page = client.get("/search/", {"q": "京华星创"}).content.decode()
+    assert "北京京华星创科技有限公司" in page  # shown as the former name
+    record = client.get(f"/organisations/{organisation.uscc}/").content.decode()
+    assert "北京京华星创科技有限公司" in record
+    assert organisation.former_names.get().used_until is not None
