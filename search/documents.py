@@ -3,6 +3,8 @@
 Only public data goes in: what the organisation's public page shows. Never personal data.
 """
 
+import hashlib
+import json
 from typing import Any
 
 from elasticsearch_dsl import (
@@ -11,6 +13,7 @@ from elasticsearch_dsl import (
     Document,
     Integer,
     Keyword,
+    MetaField,
     Object,
     Text,
     analyzer,
@@ -43,6 +46,10 @@ han_bigrams = analyzer(
 
 class OrganisationDocument(Document):
     """One document per organisation; `_id` is the USCC."""
+
+    class Meta:
+        # A field the mapping does not declare is an error, not a silently guessed type.
+        dynamic = MetaField("strict")
 
     uscc = Keyword()
     kind = Keyword()
@@ -191,3 +198,11 @@ def _event_fields(events: list[CreditEvent]) -> dict[str, Any]:
         "latest_penalty_on": max(penalties, default=None),
         "events": [_event_summary(event) for event in events],
     }
+
+
+def schema_version() -> str:
+    """A fingerprint of the mapping and analysis. Stored in each index's `_meta`, so
+    `search_index ensure` can tell an index built by older code and rebuild it."""
+    index = OrganisationDocument._index.clone("schema")
+    definition = json.dumps(index.to_dict(), sort_keys=True, default=str)
+    return hashlib.sha256(definition.encode()).hexdigest()[:16]

@@ -27,7 +27,12 @@ from portal.records.selectors import (
     public_events_by_organisation,
 )
 from search.client import SearchUnavailable, get_client, is_unavailable_error
-from search.documents import OrganisationDocument, RegionTable, organisation_document
+from search.documents import (
+    OrganisationDocument,
+    RegionTable,
+    organisation_document,
+    schema_version,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +56,7 @@ def _create_index(*, building: bool) -> str:
     index = OrganisationDocument._index.clone(name)
     index.settings(number_of_shards=1, **_dynamic_settings(building=building))
     index.create(using=get_client())
+    get_client().indices.put_mapping(index=name, meta={"schema": schema_version()})
     return name
 
 
@@ -70,6 +76,16 @@ def indices_behind_alias() -> list[str]:
         return sorted(call_cluster(lambda: client.indices.get_alias(name=alias_name())).body)
     except NotFoundError:
         return []
+
+
+def index_schema_is_current() -> bool:
+    """Whether the index behind the alias was built with today's mapping and analysis."""
+    indices = indices_behind_alias()
+    if not indices:
+        return False
+    mapping = call_cluster(lambda: get_client().indices.get_mapping(index=indices[0]))
+    meta = mapping[indices[0]]["mappings"].get("_meta", {})
+    return meta.get("schema") == schema_version()
 
 
 def index_ensure() -> str:

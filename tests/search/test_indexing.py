@@ -2,9 +2,15 @@
 
 import pytest
 from django.core.management import call_command
+from elasticsearch import BadRequestError
 
 from search.client import get_client
-from search.indexing import alias_name, index_document_count, indices_behind_alias
+from search.indexing import (
+    alias_name,
+    index_document_count,
+    index_schema_is_current,
+    indices_behind_alias,
+)
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +43,24 @@ def test_ensure_fills_an_index_that_lacks_documents_and_leaves_a_complete_one(se
     call_command("search_index", "ensure", "--no-progress")
     assert indices_behind_alias() == filled
     assert alias_name().startswith("test-")
+
+
+def test_ensure_rebuilds_an_index_built_with_an_older_mapping(search_index):
+    OrganisationFactory.create_batch(2)
+    call_command("search_index", "ensure", "--no-progress")
+    current = indices_behind_alias()
+    assert index_schema_is_current()
+    # Pretend older code built it: its recorded schema differs from today's.
+    get_client().indices.put_mapping(index=current[0], meta={"schema": "older"})
+    assert not index_schema_is_current()
+
+    call_command("search_index", "ensure", "--no-progress")
+
+    assert indices_behind_alias() != current
+    assert index_schema_is_current()
+    assert index_document_count() == 2
+
+
+def test_the_mapping_is_strict_so_undeclared_fields_are_refused(search_index):
+    with pytest.raises(BadRequestError, match="strict_dynamic_mapping_exception"):
+        get_client().index(index=search_index, id="x", document={"undeclared": 1})

@@ -8,7 +8,13 @@ from tqdm import tqdm
 
 from portal.records.models import Organisation
 from search.client import SearchUnavailable
-from search.indexing import alias_name, index_document_count, index_ensure, index_rebuild
+from search.indexing import (
+    alias_name,
+    index_document_count,
+    index_ensure,
+    index_rebuild,
+    index_schema_is_current,
+)
 
 
 class Command(BaseCommand):
@@ -26,7 +32,9 @@ class Command(BaseCommand):
             total = Organisation.objects.count()
             if action == "ensure":
                 index_ensure()
-                if index_document_count() >= total:
+                if not index_schema_is_current():
+                    self.stdout.write("The index was built by older code: rebuilding it.")
+                elif index_document_count() >= total:
                     self.stdout.write(f"Index {alias_name()} is ready ({total} organisations).")
                     return
             started = time.monotonic()
