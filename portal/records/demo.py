@@ -15,6 +15,7 @@ from its trade list, legal forms from its suffix list; each list is filtered, se
 """
 
 import bisect
+import datetime
 import functools
 import re
 import time
@@ -28,11 +29,12 @@ from random import Random
 from typing import NamedTuple
 
 from django.db import connections, router, transaction
+from django.utils import timezone
 from pypinyin import lazy_pinyin
 
 from portal.core.models import Authority, Region
-from portal.records import uscc
-from portal.records.models import Organisation
+from portal.records import credit, uscc
+from portal.records.models import CreditEvent, Organisation, OrganisationStatement
 
 # ---------------------------------------------------------------------------------------------
 # Word lists
@@ -1064,6 +1066,408 @@ def _foreign_staff_count(rng: Random, is_agency: bool, category: tuple | None) -
 
 
 # ---------------------------------------------------------------------------------------------
+# Credit events
+# ---------------------------------------------------------------------------------------------
+
+# Shares of organisations that get each kind of event (drawn independently, so a few get more
+# than one). Dates go back a little over three years from the load day, so some events are still
+# public and some have left the public window (one year for ordinary negative events, three for
+# positive ones and serious penalties).
+_INSPECTION_SHARE = 0.15
+_PENALTY_SHARE = 0.04
+_COMMENDATION_SHARE = 0.01
+_WARNING_LIST_SHARE = 0.005
+_STATEMENT_SHARE = 0.25  # of penalties, the organisation answers
+_REPAIR_SHARE = 0.15  # of ordinary penalties that could be repaired, repair was granted
+_HISTORY_DAYS = 1200
+
+_INSPECTION_OUTCOMES = (("compliant", 82), ("non_compliant", 14), ("not_located", 4))
+_INSPECTION_ORIGINS = (("draw", 85), ("complaint", 12), ("other", 3))
+_INSPECTION_TITLES = {
+    "draw": "{year}年外国人就业管理“双随机、一公开”抽查",
+    "complaint": "外国人就业管理投诉核查",
+    "other": "外国人就业管理专项检查",
+}
+_INSPECTION_FACTS = {
+    "compliant": (
+        "经检查，该单位聘用的外国人均持有效工作许可，工作岗位、地点与许可内容一致，未发现问题。",
+        "经检查，该单位外国人就业信息报送及时、准确，劳动合同与工作许可一致，未发现问题。",
+    ),
+    "non_compliant": (
+        "经检查，发现该单位聘用的外国人工作岗位变更后未及时申请变更工作许可，已责令限期整改。",
+        "经检查，发现该单位未按规定报送聘用外国人的变动情况，已责令限期整改。",
+        "经检查，发现该单位外国人劳动合同期限与工作许可有效期不一致，已责令限期整改。",
+    ),
+    "not_located": ("检查人员按登记的住所实地核查，未发现该单位在登记地址经营，无法取得联系。",),
+}
+_SERIOUS_INSPECTION_FACTS = (
+    "经检查，发现该单位聘用多名未取得工作许可的外国人，情节严重，已移交立案查处。"
+)
+
+# (title, facts, legal basis, penalty; {n}: people, {amount}: 10,000 yuan) for each severity.
+# Employers and agencies break different rules.
+_LAW_EXIT_ENTRY = "《中华人民共和国出境入境管理法》"
+_RULES_EMPLOYMENT = "《外国人在中国就业管理规定》"
+_PENALTIES = {
+    ("employer", "ordinary"): (
+        (
+            "聘用未取得工作许可的外国人",
+            "经查，该单位于{month}聘用{n}名未取得外国人工作许可的外国人从事{job}工作。",
+            f"{_LAW_EXIT_ENTRY}第四十三条、第八十条第三款",
+            "警告，罚款人民币{amount}万元",
+        ),
+        (
+            "聘用外国人从事与工作许可不符的工作",
+            "经查，该单位聘用的{n}名外国人实际从事{job}工作，与其工作许可载明的岗位不符。",
+            f"{_LAW_EXIT_ENTRY}第四十三条第三项、第八十条第三款",
+            "罚款人民币{amount}万元",
+        ),
+        (
+            "外国人工作许可变更事项未按规定办理",
+            "经查，该单位聘用的外国人于{month}变更工作岗位，该单位未在规定期限内申请变更工作许可。",
+            f"{_RULES_EMPLOYMENT}第八条、第二十三条",
+            "警告，责令限期改正",
+        ),
+        (
+            "未按规定报送聘用外国人变动情况",
+            "经查，该单位与{n}名外国人于{month}解除劳动合同，未按规定报告并办理工作许可注销手续。",
+            f"{_RULES_EMPLOYMENT}第二十三条、第二十五条",
+            "警告，责令限期改正",
+        ),
+    ),
+    ("employer", "serious"): (
+        (
+            "多次非法聘用外国人",
+            "经查，该单位于{month}起聘用{n}名未取得外国人工作许可的外国人从事{job}工作，"
+            "经责令改正后仍继续聘用。",
+            f"{_LAW_EXIT_ENTRY}第四十三条、第八十条第三款",
+            "罚款人民币10万元",
+        ),
+        (
+            "提供虚假材料骗取外国人工作许可",
+            "经查，该单位为{n}名外国人申请工作许可时提供虚假的学历证明和工作经历证明材料。",
+            f"{_RULES_EMPLOYMENT}第八条；《中华人民共和国行政许可法》第七十九条",
+            "警告，撤销以欺骗手段取得的外国人工作许可，三年内不受理其外国人工作许可申请",
+        ),
+    ),
+    ("agency", "ordinary"): (
+        (
+            "介绍外国人非法就业",
+            "经查，该机构于{month}向用人单位介绍{n}名未取得外国人工作许可的外国人从事{job}工作。",
+            f"{_LAW_EXIT_ENTRY}第四十三条、第八十条第二款",
+            "没收违法所得，罚款人民币{amount}万元",
+        ),
+        (
+            "未按规定建立外国人求职登记台账",
+            "经查，该机构为外国人提供求职服务，未按规定建立服务台账并核验其身份与资格。",
+            "《人力资源市场暂行条例》第二十四条、第四十三条",
+            "警告，责令限期改正",
+        ),
+    ),
+    ("agency", "serious"): (
+        (
+            "多次介绍外国人非法就业",
+            "经查，该机构于{month}起多次向用人单位介绍共{n}名外国人非法就业，经责令改正后仍继续介绍。",
+            f"{_LAW_EXIT_ENTRY}第四十三条、第八十条第二款",
+            "没收违法所得，罚款人民币10万元",
+        ),
+    ),
+}
+_JOBS = _words("外语教学 销售 技术支持 翻译 市场推广 模特 餐饮服务 工程管理 产品设计 客户服务")
+_COMMENDATIONS = (
+    (
+        "{year}年度外国人就业管理守法诚信单位",
+        "该单位规范聘用和管理外籍员工，连续三年未发生违规行为，经评审予以通报表扬。",
+    ),
+    (
+        "{year}年度引进外国人才工作先进单位",
+        "该单位在引进和使用外国高端人才方面成效突出，予以通报表扬。",
+    ),
+)
+_WARNING_LIST_TITLE = "列入外国人就业管理警示名单"
+_WARNING_LIST_FACTS = "该单位一年内两次被检查发现问题且未按期整改，列入警示名单，期限一年。"
+_WARNING_LIST_BASIS = f"{_RULES_EMPLOYMENT}第二十五条"
+_REMOVAL_REASON = "该单位已完成整改并经复核，提前移出警示名单。"
+_REPAIR_REASON = "该单位已履行行政处罚决定并完成整改，信用修复申请经审核通过。"
+_STATEMENTS = (
+    "本单位对处罚决定无异议，已全额缴纳罚款，并对相关岗位人员进行了外国人就业政策培训。",
+    "涉事外籍员工已依法办理工作许可，本单位已建立外籍员工管理台账，今后将严格遵守相关规定。",
+    "本单位已完成整改：涉事人员已离职，相关负责人已受到内部处理，特此说明。",
+    "本单位对事实认定有不同意见：涉事外国人系来访交流，并未实际从事工作，已提交相关证明材料。",
+)
+
+
+def _choices(items: tuple[tuple[str, float], ...]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    return tuple(item for item, _ in items), _cumulative(weight for _, weight in items)
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    inspection_results: int = 0
+    penalties: int = 0
+    commendations: int = 0
+    list_entries: int = 0
+    statements: int = 0
+
+    @property
+    def events(self) -> int:
+        return self.inspection_results + self.penalties + self.commendations + self.list_entries
+
+    def __add__(self, other: "EventCounts") -> "EventCounts":
+        return EventCounts(
+            *(getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__)
+        )
+
+
+class CreditEventGenerator:
+    """Draws the credit events (and statements) of each generated organisation, in stream order.
+
+    Its own random stream (seeded from the seed) keeps the organisations exactly as they are
+    without events; call `draw` once for every generated organisation, in order (skipped ones
+    too), so the same seed and day always give the same events. Dates count back from `today`.
+    Each event gets the credit clock the services compute (`credit.clock_for`), unsaved, with its
+    organisation assigned: bulk-insert the organisations first, then the events, then the
+    statements (Django fills in the foreign keys from the saved objects).
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int,
+        today: datetime.date,
+        regions: Iterable[tuple[str, str, int, str | None]],
+        authorities: dict[str, int],
+    ) -> None:
+        self.seed = seed
+        self.today = today
+        self.rng = Random(f"events:{seed}")  # noqa: S311 - demo data, not security
+        self.periods = credit.clock_settings()
+        self.by_code = {code: (name, level, parent) for code, name, level, parent in regions}
+        self.authorities = authorities  # region code → authority id
+        self.counter = 0
+        self.decision_serials: dict[tuple[str, int], int] = {}
+        self._authority_cache: dict[str, tuple[int | None, str]] = {}
+        self.outcomes = _choices(_INSPECTION_OUTCOMES)
+        self.origins = _choices(_INSPECTION_ORIGINS)
+
+    def authority_for(self, region_code: str) -> tuple[int | None, str]:
+        """The nearest authority up the region tree (the prefecture's, or the province's for
+        municipalities and directly administered counties) and its decision-number prefix
+        (深 for 深圳市, 京 for 北京市)."""
+        cached = self._authority_cache.get(region_code)
+        if cached is not None:
+            return cached
+        code: str | None = region_code
+        result: tuple[int | None, str] = (
+            None,
+            _PROVINCE_ABBREVIATIONS.get(region_code[:2] + "0000", ""),
+        )
+        while code is not None and code in self.by_code:
+            name, level, parent = self.by_code[code]
+            if code in self.authorities:
+                if level == Region.Level.PROVINCE:
+                    prefix = _PROVINCE_ABBREVIATIONS.get(code, place_short_name(name)[0])
+                else:
+                    prefix = place_short_name(name)[0]
+                result = (self.authorities[code], prefix)
+                break
+            code = parent
+        self._authority_cache[region_code] = result
+        return result
+
+    def _day(self, earliest: int = 0) -> datetime.date:
+        """A day between `_HISTORY_DAYS` ago and `earliest` days ago."""
+        return self.today - datetime.timedelta(
+            days=earliest + int(self.rng.random() * (_HISTORY_DAYS - earliest))
+        )
+
+    def _event(self, organisation: Organisation, **fields) -> CreditEvent:
+        self.counter += 1
+        event = CreditEvent(
+            organisation=organisation, reference=f"DEMO-{self.seed}-{self.counter}", **fields
+        )
+        clock = credit.clock_for(
+            kind=event.kind,
+            severity=event.severity,
+            outcome=event.outcome,
+            published_on=event.published_on,
+            in_force_until=credit.list_entry_in_force_until(
+                scheduled_end_on=event.scheduled_end_on, removed_on=event.removed_on
+            ),
+            periods=self.periods,
+        )
+        event.repair_possible_from = clock.repair_possible_from
+        event.public_until = clock.public_until
+        return event
+
+    def _published(self, decided_on: datetime.date) -> datetime.date:
+        return min(decided_on + datetime.timedelta(days=int(self.rng.random() * 15)), self.today)
+
+    def draw(
+        self, organisation: Organisation
+    ) -> tuple[list[CreditEvent], list[OrganisationStatement]]:
+        """The events and statements of `organisation` (unsaved; may be empty)."""
+        random = self.rng.random
+        events: list[CreditEvent] = []
+        statements: list[OrganisationStatement] = []
+        # One draw per kind, always, so the stream stays aligned whatever is drawn.
+        rolls = (random(), random(), random(), random())
+        if (
+            rolls[0] >= _INSPECTION_SHARE
+            and rolls[1] >= _PENALTY_SHARE
+            and (rolls[2] >= _COMMENDATION_SHARE and rolls[3] >= _WARNING_LIST_SHARE)
+        ):
+            return events, statements
+        authority_id, prefix = self.authority_for(organisation.region_id)
+        if rolls[0] < _INSPECTION_SHARE:
+            events.append(self._inspection(organisation, authority_id))
+        if rolls[1] < _PENALTY_SHARE:
+            event = self._penalty(organisation, authority_id, prefix)
+            events.append(event)
+            if random() < _STATEMENT_SHARE:
+                received_on = event.decided_on + datetime.timedelta(days=3 + int(random() * 12))
+                if received_on <= self.today:
+                    published_on = received_on + datetime.timedelta(days=2 + int(random() * 8))
+                    statements.append(
+                        OrganisationStatement(
+                            event=event,
+                            text=_STATEMENTS[int(random() * len(_STATEMENTS))],
+                            received_on=received_on,
+                            published_on=published_on if published_on <= self.today else None,
+                        )
+                    )
+        if rolls[2] < _COMMENDATION_SHARE:
+            decided_on = self._day(earliest=30)
+            title, facts = _COMMENDATIONS[int(random() * len(_COMMENDATIONS))]
+            events.append(
+                self._event(
+                    organisation,
+                    kind=CreditEvent.Kind.COMMENDATION,
+                    title=title.format(year=decided_on.year - 1),
+                    facts=facts,
+                    authority_id=authority_id,
+                    decided_on=decided_on,
+                    published_on=self._published(decided_on),
+                )
+            )
+        if rolls[3] < _WARNING_LIST_SHARE:
+            events.append(self._warning_list_entry(organisation, authority_id))
+        return events, statements
+
+    def _inspection(self, organisation: Organisation, authority_id: int | None) -> CreditEvent:
+        random = self.rng.random
+        decided_on = self._day()
+        origin = _pick(self.rng, *self.origins)
+        outcome = _pick(self.rng, *self.outcomes)
+        severity = ""
+        if outcome != "compliant":
+            severity = "serious" if outcome == "non_compliant" and random() < 0.06 else "ordinary"
+        if severity == "serious":
+            facts = _SERIOUS_INSPECTION_FACTS
+        else:
+            options = _INSPECTION_FACTS[outcome]
+            facts = options[int(random() * len(options))]
+        return self._event(
+            organisation,
+            kind=CreditEvent.Kind.INSPECTION_RESULT,
+            severity=severity,
+            title=_INSPECTION_TITLES[origin].format(year=decided_on.year),
+            facts=facts,
+            authority_id=authority_id,
+            decided_on=decided_on,
+            published_on=self._published(decided_on),
+            origin=origin,
+            outcome=outcome,
+        )
+
+    def _penalty(
+        self, organisation: Organisation, authority_id: int | None, prefix: str
+    ) -> CreditEvent:
+        random = self.rng.random
+        decided_on = self._day()
+        severity = "serious" if random() < 0.12 else "ordinary"
+        kind = "agency" if organisation.kind == Organisation.Kind.AGENCY else "employer"
+        templates = _PENALTIES[(kind, severity)]
+        title, facts, legal_basis, penalty = templates[int(random() * len(templates))]
+        people = 1 + int(random() * random() * 8)
+        month = decided_on - datetime.timedelta(days=30 + int(random() * 150))
+        values = {
+            "n": people,
+            "amount": min(people, 10),
+            "month": f"{month.year}年{month.month}月",
+            "job": _JOBS[int(random() * len(_JOBS))],
+        }
+        serial_key = (prefix, decided_on.year)
+        serial = self.decision_serials.get(serial_key) or 1 + int(random() * 60)
+        self.decision_serials[serial_key] = serial + 1 + int(random() * 3)
+        event = self._event(
+            organisation,
+            kind=CreditEvent.Kind.PENALTY,
+            severity=severity,
+            title=title,
+            facts=facts.format(**values),
+            legal_basis=legal_basis,
+            decision_number=f"{prefix}人社罚〔{decided_on.year}〕{serial}号",
+            penalty=penalty.format(**values),
+            authority_id=authority_id,
+            decided_on=decided_on,
+            published_on=self._published(decided_on),
+        )
+        if (
+            severity == "ordinary"
+            and event.repair_possible_from <= self.today
+            and random() < _REPAIR_SHARE
+        ):
+            repaired_on = event.repair_possible_from + datetime.timedelta(days=int(random() * 60))
+            if repaired_on <= min(self.today, event.public_until):
+                event.repaired_on = repaired_on
+                event.repair_reason = _REPAIR_REASON
+        return event
+
+    def _warning_list_entry(
+        self, organisation: Organisation, authority_id: int | None
+    ) -> CreditEvent:
+        random = self.rng.random
+        decided_on = self._day()
+        starts_on = self._published(decided_on)
+        scheduled_end_on = credit.add_months(starts_on, 12) - datetime.timedelta(days=1)
+        removed_on = None
+        if random() < 0.3:
+            removed_on = starts_on + datetime.timedelta(days=90 + int(random() * 200))
+            if removed_on > self.today:
+                removed_on = None
+        return self._event(
+            organisation,
+            kind=CreditEvent.Kind.LIST_ENTRY,
+            severity=CreditEvent.Severity.ORDINARY,  # what the services give a warning list
+            title=_WARNING_LIST_TITLE,
+            facts=_WARNING_LIST_FACTS,
+            legal_basis=_WARNING_LIST_BASIS,
+            authority_id=authority_id,
+            decided_on=decided_on,
+            published_on=starts_on,
+            list_kind=CreditEvent.ListKind.WARNING,
+            starts_on=starts_on,
+            scheduled_end_on=scheduled_end_on,
+            removed_on=removed_on,
+            removal_reason=_REMOVAL_REASON if removed_on else "",
+        )
+
+
+def _event_counts(
+    events: list[CreditEvent], statements: list[OrganisationStatement]
+) -> EventCounts:
+    kinds = [event.kind for event in events]
+    return EventCounts(
+        inspection_results=kinds.count(CreditEvent.Kind.INSPECTION_RESULT),
+        penalties=kinds.count(CreditEvent.Kind.PENALTY),
+        commendations=kinds.count(CreditEvent.Kind.COMMENDATION),
+        list_entries=kinds.count(CreditEvent.Kind.LIST_ENTRY),
+        statements=len(statements),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # The service
 # ---------------------------------------------------------------------------------------------
 
@@ -1075,10 +1479,15 @@ class DemoDataSummary:
     authorities_created: int
     skipped_existing: int
     seconds: float
+    events: EventCounts = EventCounts()
 
     def __str__(self) -> str:
+        events = self.events
         return (
             f"{self.organisations_created} organisations ({self.agencies_created} agencies), "
+            f"{events.events} credit events ({events.inspection_results} inspection results, "
+            f"{events.penalties} penalties, {events.commendations} commendations, "
+            f"{events.list_entries} list entries) and {events.statements} statements, "
             f"{self.authorities_created} authorities created, "
             f"{self.skipped_existing} existing codes skipped, in {self.seconds:.1f} s"
         )
@@ -1091,6 +1500,8 @@ def demo_data_load(
     agency_share: float = 0.08,
     batch_size: int = 5000,
     progress: Callable[[int], object] | None = None,
+    events: bool = True,
+    today: datetime.date | None = None,
 ) -> DemoDataSummary:
     """Add demo authorities (if missing) and `organisations` demo organisations.
 
@@ -1100,6 +1511,12 @@ def demo_data_load(
     same rows come out first, so a second run skips them and continues the stream). `progress`
     is called with the number of rows each committed batch added. Model signals do not fire:
     rebuild the search index afterwards.
+
+    With `events`, some organisations also get public credit events (inspection results,
+    penalties, commendations, warning-list entries) and statements, dated back from `today`
+    (the local date by default), with the clock the services compute; each organisation's
+    rating is computed from its events on `today` before it is inserted. Same seed, size and
+    day: same events.
     """
     if organisations < 0 or batch_size < 1:
         raise ValueError("organisations must be at least 0 and batch_size at least 1")
@@ -1109,18 +1526,56 @@ def demo_data_load(
     stream = organisations_generate(
         seed=seed, places=place_table(regions), agency_share=agency_share
     )
+    today = today or timezone.localdate()
+    generator = None
+    if events:
+        generator = CreditEventGenerator(
+            seed=seed,
+            today=today,
+            regions=regions,
+            authorities=dict(
+                Authority.objects.filter(region__isnull=False).values_list("region_id", "id")
+            ),
+        )
+    rated_at = timezone.now()
     check_existing = Organisation.objects.exists()
     created = agencies = skipped = 0
+    counts = EventCounts()
     with _large_page_cache():
         while created < organisations:
             batch = list(islice(stream, min(batch_size, organisations - created)))
+            models = [row.to_model() for row in batch]
+            # Drawn for every generated row, skipped ones too, so the event stream stays aligned.
+            drawn = (
+                [generator.draw(model) for model in models]
+                if generator
+                else [([], [])] * len(models)
+            )
             if check_existing:
                 present = _existing_codes([row.uscc for row in batch])
                 if present:
                     skipped += len(present)
-                    batch = [row for row in batch if row.uscc not in present]
+                    kept = [index for index, row in enumerate(batch) if row.uscc not in present]
+                    batch = [batch[index] for index in kept]
+                    models = [models[index] for index in kept]
+                    drawn = [drawn[index] for index in kept]
+            batch_events: list[CreditEvent] = []
+            batch_statements: list[OrganisationStatement] = []
+            for model in models:
+                model.rating_updated_at = rated_at
+            for model, (model_events, model_statements) in zip(models, drawn, strict=True):
+                if model_events:
+                    model.credit_rating = credit.rating_for(model_events, today)
+                    batch_events.extend(model_events)
+                    batch_statements.extend(model_statements)
             with transaction.atomic():
-                Organisation.objects.bulk_create([row.to_model() for row in batch])
+                Organisation.objects.bulk_create(models)
+                # bulk_create sets the pks (SQLite, PostgreSQL); the foreign keys follow them.
+                if batch_events:
+                    CreditEvent.objects.bulk_create(batch_events)
+                if batch_statements:
+                    OrganisationStatement.objects.bulk_create(batch_statements)
+            counts += _event_counts(batch_events, batch_statements)
             created += len(batch)
             agencies += sum(row.kind == Organisation.Kind.AGENCY for row in batch)
             if progress is not None and batch:
@@ -1131,6 +1586,7 @@ def demo_data_load(
         authorities_created=authorities_created,
         skipped_existing=skipped,
         seconds=time.monotonic() - started,
+        events=counts,
     )
 
 
@@ -1155,10 +1611,13 @@ def _large_page_cache() -> Iterator[None]:
 
 
 def demo_data_clear() -> int:
-    """Delete every organisation (what `--clear` does before loading); return how many."""
+    """Delete every organisation with its credit events and statements (what `--clear` does
+    before loading); return how many rows were deleted."""
     with transaction.atomic():
+        statements, _ = OrganisationStatement.objects.all().delete()
+        events, _ = CreditEvent.objects.all().delete()
         count, _ = Organisation.objects.all().delete()
-    return count
+    return statements + events + count
 
 
 def _existing_codes(codes: list[str]) -> set[str]:

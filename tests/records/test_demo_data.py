@@ -1,16 +1,18 @@
 """Demo data: organisations that look like real registrations, reproducible from a seed."""
 
+import datetime
 import re
 from itertools import islice
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from stdnum.cn import uscc as stdnum_uscc
 
 from portal.core.models import Authority, Region
 from portal.core.regions import package_divisions, region_rows
-from portal.records import demo, uscc
-from portal.records.models import Organisation
+from portal.records import credit, demo, uscc
+from portal.records.models import CreditEvent, Organisation, OrganisationStatement
 
 SAMPLE = 3000
 
@@ -319,3 +321,216 @@ def test_the_command_with_clear_replaces_the_organisations():
     call_command("load_demo_data", organisations=30, seed=9, clear=True, verbosity=0)
 
     assert Organisation.objects.count() == 30
+
+
+# Credit events --------------------------------------------------------------------------------
+
+EVENT_TODAY = datetime.date(2026, 6, 15)
+EVENT_FIELDS = (
+    "organisation__uscc",
+    "reference",
+    "kind",
+    "severity",
+    "title",
+    "facts",
+    "legal_basis",
+    "decision_number",
+    "penalty",
+    "authority_id",
+    "decided_on",
+    "origin",
+    "outcome",
+    "list_kind",
+    "starts_on",
+    "scheduled_end_on",
+    "removed_on",
+    "published_on",
+    "repair_possible_from",
+    "public_until",
+    "repaired_on",
+)
+
+
+@pytest.fixture
+def loaded_with_events(db):
+    return demo.demo_data_load(organisations=2000, seed=2017, batch_size=700, today=EVENT_TODAY)
+
+
+def test_some_organisations_get_events_of_every_kind(loaded_with_events):
+    counts = loaded_with_events.events
+    kinds = dict(
+        CreditEvent.objects.values_list("kind").annotate(count=Count("id")).order_by("kind")
+    )
+
+    assert kinds == {
+        "commendation": counts.commendations,
+        "inspection_result": counts.inspection_results,
+        "list_entry": counts.list_entries,
+        "penalty": counts.penalties,
+    }
+    assert 200 < counts.inspection_results < 400  # about 15 %
+    assert 40 < counts.penalties < 130  # about 4 %
+    assert counts.commendations > 0 and counts.list_entries > 0
+    assert counts.statements == OrganisationStatement.objects.count() > 0
+    assert set(CreditEvent.objects.values_list("outcome", flat=True)) >= {
+        "compliant",
+        "non_compliant",
+    }
+    assert set(CreditEvent.objects.filter(kind="penalty").values_list("severity", flat=True)) == {
+        "ordinary",
+        "serious",
+    }
+    assert set(
+        CreditEvent.objects.filter(kind="list_entry").values_list("list_kind", flat=True)
+    ) == {"warning"}
+
+
+def test_events_look_like_real_decisions(loaded_with_events):
+    penalties = CreditEvent.objects.filter(kind="penalty")
+
+    for event in penalties:
+        assert re.fullmatch(r"[\u4e00-\u9fff]人社罚〔20\d\d〕\d+号", event.decision_number)
+        assert str(event.decided_on.year) in event.decision_number
+        assert event.legal_basis.startswith("《") and event.facts and event.penalty
+    assert penalties.values("decision_number").distinct().count() == penalties.count()
+    assert CreditEvent.objects.filter(authority__isnull=True).count() == 0
+    shenzhen = CreditEvent.objects.filter(
+        kind="penalty", organisation__region__parent_id="440300"
+    ).first()
+    if shenzhen is not None:
+        assert shenzhen.decision_number.startswith("深人社罚")
+        assert shenzhen.authority.region_id == "440300"
+
+
+def test_events_reach_back_three_years_some_public_some_not(loaded_with_events):
+    events = list(CreditEvent.objects.all())
+    public = [event for event in events if credit.is_public(event, EVENT_TODAY)]
+
+    assert min(event.published_on for event in events) < EVENT_TODAY - datetime.timedelta(
+        days=3 * 365
+    )
+    assert max(event.published_on for event in events) <= EVENT_TODAY
+    assert 0 < len(public) < len(events)
+    negative = [event for event in events if event.is_negative]
+    assert any(credit.is_public(event, EVENT_TODAY) for event in negative)
+    assert any(not credit.is_public(event, EVENT_TODAY) for event in negative)
+
+
+def test_a_sample_of_events_passes_full_clean(loaded_with_events):
+    events = list(CreditEvent.objects.order_by("?")[:50])
+    events += list(CreditEvent.objects.filter(kind__in=["penalty", "list_entry", "commendation"]))
+
+    for event in events:
+        event.full_clean()
+    for statement in OrganisationStatement.objects.all()[:50]:
+        statement.full_clean()
+        assert statement.event.kind == "penalty"
+        assert statement.received_on >= statement.event.decided_on
+
+
+def test_stored_clock_fields_are_what_the_clock_gives(loaded_with_events):
+    for event in CreditEvent.objects.all():
+        clock = credit.clock_for(
+            kind=event.kind,
+            severity=event.severity,
+            outcome=event.outcome,
+            published_on=event.published_on,
+            in_force_until=credit.list_entry_in_force_until(
+                scheduled_end_on=event.scheduled_end_on, removed_on=event.removed_on
+            ),
+        )
+        assert (event.repair_possible_from, event.public_until) == (
+            clock.repair_possible_from,
+            clock.public_until,
+        ), event.reference
+
+
+def test_references_are_unique_per_organisation(loaded_with_events):
+    references = list(CreditEvent.objects.values_list("organisation_id", "reference"))
+
+    assert len(set(references)) == len(references)
+    assert all(reference.startswith("DEMO-2017-") for _, reference in references)
+
+
+def test_stored_ratings_are_what_the_rating_gives_today(loaded_with_events):
+    with_events = set(CreditEvent.objects.values_list("organisation_id", flat=True))
+    sample = list(Organisation.objects.filter(pk__in=with_events)) + list(
+        Organisation.objects.exclude(pk__in=with_events)[:100]
+    )
+
+    for organisation in sample:
+        expected = credit.rating_for(organisation.credit_events.all(), EVENT_TODAY)
+        assert organisation.credit_rating == expected, organisation.uscc
+        assert organisation.rating_updated_at is not None
+    ratings = set(Organisation.objects.values_list("credit_rating", flat=True))
+    assert ratings >= {"A", "B", "C", "D"}
+
+
+def _events_snapshot():
+    return list(CreditEvent.objects.order_by("reference").values_list(*EVENT_FIELDS)), list(
+        OrganisationStatement.objects.order_by("event__reference").values_list(
+            "event__reference", "text", "received_on", "published_on"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_events():
+    demo.demo_data_load(organisations=800, seed=21, batch_size=300, today=EVENT_TODAY)
+    first = _events_snapshot()
+    ratings = list(Organisation.objects.order_by("uscc").values_list("uscc", "credit_rating"))
+    demo.demo_data_clear()
+
+    demo.demo_data_load(organisations=800, seed=21, batch_size=500, today=EVENT_TODAY)
+
+    assert first[0] and _events_snapshot() == first
+    assert list(Organisation.objects.order_by("uscc").values_list("uscc", "credit_rating")) == (
+        ratings
+    )
+
+
+@pytest.mark.django_db
+def test_events_do_not_change_the_organisations(places):
+    demo.demo_data_load(organisations=300, seed=3, today=EVENT_TODAY)
+
+    stored = list(Organisation.objects.order_by("id").values_list("uscc", "name"))
+    generated = [
+        (row.uscc, row.name)
+        for row in islice(demo.organisations_generate(seed=3, places=places), 300)
+    ]
+    assert stored == generated
+
+
+@pytest.mark.django_db
+def test_loading_again_adds_events_only_for_new_organisations():
+    demo.demo_data_load(organisations=400, seed=5, batch_size=150, today=EVENT_TODAY)
+    count = CreditEvent.objects.count()
+
+    summary = demo.demo_data_load(organisations=400, seed=5, batch_size=150, today=EVENT_TODAY)
+
+    assert CreditEvent.objects.count() == count + summary.events.events
+    references = list(CreditEvent.objects.values_list("organisation_id", "reference"))
+    assert len(set(references)) == len(references)
+
+
+@pytest.mark.django_db
+def test_without_events_every_organisation_is_rated_b():
+    summary = demo.demo_data_load(organisations=300, seed=5, events=False)
+
+    assert summary.events.events == 0
+    assert not CreditEvent.objects.exists()
+    assert set(Organisation.objects.values_list("credit_rating", flat=True)) == {"B"}
+
+
+@pytest.mark.django_db
+def test_the_command_counts_events_and_can_leave_them_out(capsys):
+    call_command("load_demo_data", organisations=400, seed=9, verbosity=0)
+    out = capsys.readouterr().out
+    assert re.search(r"\d+ credit events \(\d+ inspection results, \d+ penalties", out)
+    assert CreditEvent.objects.exists()
+
+    call_command("load_demo_data", organisations=50, seed=9, clear=True, events=False, verbosity=0)
+
+    assert "0 credit events" in capsys.readouterr().out
+    assert Organisation.objects.count() == 50
+    assert not CreditEvent.objects.exists()

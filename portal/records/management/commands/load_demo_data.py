@@ -1,5 +1,7 @@
 """Load demo authorities and organisations: `manage.py load_demo_data --organisations 100000`."""
 
+import argparse
+
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
@@ -10,7 +12,8 @@ from portal.records.models import Organisation
 class Command(BaseCommand):
     help = (
         "Add demo authorities and organisations (employers and agencies) that look like real "
-        "registrations. The same seed and size always give the same data. Model signals do not "
+        "registrations, with public credit events for some (--no-events: none). The same seed "
+        "and size always give the same data (events: on the same day). Model signals do not "
         "fire: rebuild the search index afterwards."
     )
 
@@ -29,6 +32,12 @@ class Command(BaseCommand):
             help="do nothing when organisations exist (for `make run`)",
         )
         parser.add_argument("--clear", action="store_true", help="delete every organisation first")
+        parser.add_argument(
+            "--events",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="also add public credit events and statements to some organisations (default)",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["if_empty"] and Organisation.objects.exists():
@@ -49,6 +58,7 @@ class Command(BaseCommand):
                 agency_share=options["agency_share"],
                 batch_size=options["batch_size"],
                 progress=bar.update,
+                events=options["events"],
             )
         self.stdout.write(self.style.SUCCESS(f"Loaded {summary}."))
         self.stdout.write(
