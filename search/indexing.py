@@ -210,7 +210,8 @@ def index_rebuild(
     client = get_client().options(request_timeout=120)
     name = _create_index(building=True)
     # Regions come from RegionTable, so no join here.
-    rows = (queryset if queryset is not None else Organisation.objects.all()).order_by()
+    # In pk order, so each batch's events are one range query (see records.selectors).
+    rows = (queryset if queryset is not None else Organisation.objects.all()).order_by("pk")
     count = 0
     for indexed in _pipelined_bulk(client, _actions(rows.iterator(chunk_size=5000), name)):
         count += indexed
