@@ -230,3 +230,21 @@ def rating_for(events: Iterable[EventLike], on: date) -> str:
     if rating == RATING_B and has_positive:
         return RATING_A
     return rating
+
+
+def clock_apply(event: Any, periods: dict[str, dict[str, int]] | None = None) -> None:
+    """Set a credit event's stored clock fields (`repair_possible_from`, `public_until`) from
+    its kind, severity, outcome, publication and list dates. Services and bulk loaders both use
+    this, so stored clocks never disagree with `clock_for`."""
+    clock = clock_for(
+        kind=event.kind,
+        severity=event.severity,
+        outcome=event.outcome,
+        published_on=event.published_on,
+        in_force_until=list_entry_in_force_until(
+            scheduled_end_on=event.scheduled_end_on, removed_on=event.removed_on
+        ),
+        periods=periods,
+    )
+    event.repair_possible_from = clock.repair_possible_from
+    event.public_until = clock.public_until

@@ -1286,18 +1286,7 @@ class CreditEventGenerator:
         event = CreditEvent(
             organisation=organisation, reference=f"DEMO-{self.seed}-{self.counter}", **fields
         )
-        clock = credit.clock_for(
-            kind=event.kind,
-            severity=event.severity,
-            outcome=event.outcome,
-            published_on=event.published_on,
-            in_force_until=credit.list_entry_in_force_until(
-                scheduled_end_on=event.scheduled_end_on, removed_on=event.removed_on
-            ),
-            periods=self.periods,
-        )
-        event.repair_possible_from = clock.repair_possible_from
-        event.public_until = clock.public_until
+        credit.clock_apply(event, periods=self.periods)
         return event
 
     def _published(self, decided_on: datetime.date) -> datetime.date:

@@ -282,20 +282,6 @@ def ratings_refresh_all(
 # ---------------------------------------------------------------------------------------------
 
 
-def _clock_apply(event: CreditEvent) -> None:
-    clock = credit.clock_for(
-        kind=event.kind,
-        severity=event.severity,
-        outcome=event.outcome,
-        published_on=event.published_on,
-        in_force_until=credit.list_entry_in_force_until(
-            scheduled_end_on=event.scheduled_end_on, removed_on=event.removed_on
-        ),
-    )
-    event.repair_possible_from = clock.repair_possible_from
-    event.public_until = clock.public_until
-
-
 def _default_severity(values: dict[str, Any]) -> None:
     # A restriction list is for serious dishonesty, a warning list for ordinary matters.
     if values.get("kind") == CreditEvent.Kind.LIST_ENTRY and not values.get("severity"):
@@ -323,7 +309,7 @@ def credit_event_create(
     _default_severity(values)
     event = CreditEvent(organisation=organisation, reference=reference, title=title)
     _apply(event, CREDIT_EVENT_FIELDS, values)
-    _clock_apply(event)
+    credit.clock_apply(event)
     event.full_clean()
     event.save()
     record(
@@ -356,7 +342,7 @@ def credit_event_update(
     changes |= _apply(event, CREDIT_EVENT_FIELDS, fields)
     if not changes:
         return {}
-    _clock_apply(event)
+    credit.clock_apply(event)
     event.full_clean()
     event.save()
     record(
@@ -417,7 +403,7 @@ def list_entry_remove(
         raise ValidationError("This entry has already been removed.")
     event.removed_on = removed_on
     event.removal_reason = reason
-    _clock_apply(event)
+    credit.clock_apply(event)
     event.full_clean()
     event.save(update_fields=["removed_on", "removal_reason", "public_until", "updated_at"])
     record(
