@@ -26,12 +26,31 @@ from search import node
 from search.node import NodeConfig, NodeError
 
 M2_REPOSITORY = Path.home() / ".m2" / "repository"
-M2_ZIP = (
-    M2_REPOSITORY / node.ES_GROUP_PATH / node.ES_VERSION / f"elasticsearch-{node.ES_VERSION}.zip"
-)
-needs_distribution = pytest.mark.skipif(
-    not M2_ZIP.is_file(), reason=f"the distribution is not in the local Maven repository ({M2_ZIP})"
-)
+
+
+def _verified_distribution() -> Path:
+    """The zip that `make test` fetched before the suite: in the node's download cache, or in
+    the local Maven repository when mvn fetched it."""
+    name = f"elasticsearch-{node.ES_VERSION}.zip"
+    candidates = [
+        NodeConfig.from_settings().download_dir / name,
+        M2_REPOSITORY / node.ES_GROUP_PATH / node.ES_VERSION / name,
+    ]
+    return next((path for path in candidates if path.is_file()), candidates[-1])
+
+
+DISTRIBUTION_ZIP = _verified_distribution()
+
+
+@pytest.fixture
+def _distribution():
+    if not DISTRIBUTION_ZIP.is_file():
+        pytest.fail(
+            f"no verified Elasticsearch zip at {DISTRIBUTION_ZIP}: run the suite with `make test`"
+        )
+
+
+needs_distribution = pytest.mark.usefixtures("_distribution")
 
 
 def free_port() -> int:
@@ -54,11 +73,11 @@ def alive(pid: int) -> bool:
 def seed_cache(download_dir: Path) -> Path:
     """Put the verified zip into a download cache (a hard link when possible: no copy)."""
     download_dir.mkdir(parents=True, exist_ok=True)
-    target = download_dir / M2_ZIP.name
+    target = download_dir / DISTRIBUTION_ZIP.name
     try:
-        os.link(M2_ZIP, target)
+        os.link(DISTRIBUTION_ZIP, target)
     except OSError:
-        shutil.copyfile(M2_ZIP, target)
+        shutil.copyfile(DISTRIBUTION_ZIP, target)
     return target
 
 
@@ -194,9 +213,8 @@ def test_remote_url_needs_no_managed_node(tmp_path):
 )
 def test_corrupt_cached_zip_is_removed_and_reported(offline_config, content):
     if content == "truncated":
-        if not M2_ZIP.is_file():
-            pytest.skip("no distribution to truncate")
-        with open(M2_ZIP, "rb") as source:
+        assert DISTRIBUTION_ZIP.is_file(), f"no verified Elasticsearch zip at {DISTRIBUTION_ZIP}"
+        with open(DISTRIBUTION_ZIP, "rb") as source:
             content = source.read(1 << 20)
     offline_config.download_dir.mkdir(parents=True)
     cached = offline_config.download_dir / offline_config.zip_name
@@ -239,7 +257,7 @@ def test_local_maven_copy_is_reused_before_any_network(offline_config):
     zip_path = node.ensure_distribution(offline_config)
 
     assert zip_path == offline_config.download_dir / offline_config.zip_name
-    assert zip_path.stat().st_size == M2_ZIP.stat().st_size
+    assert zip_path.stat().st_size == DISTRIBUTION_ZIP.stat().st_size
 
 
 class _CountingHandler(SimpleHTTPRequestHandler):
@@ -285,7 +303,7 @@ def test_corrupt_https_download_is_fetched_once_more_then_reported(
 @needs_distribution
 def test_https_download_is_verified_and_cached(offline_config, maven_repository):
     url, artifact, hits = maven_repository
-    os.link(M2_ZIP, artifact)
+    os.link(DISTRIBUTION_ZIP, artifact)
     offline_config.maven_repository = url
 
     zip_path = node.ensure_distribution(offline_config)
