@@ -35,3 +35,11 @@ def test_results_count_from_the_first_hit_of_the_page(client, search_index, run_
     page = client.get("/search/", {"q": "南山测试", "page": 2}).content.decode()
     assert 'start="11"' in page
     assert "共找到 12 家单位" in page
+
+
+def test_the_search_box_offers_suggestions_from_the_api(client):
+    page = client.get("/").content.decode()
+    assert 'list="organisation-suggestions"' in page
+    assert 'data-suggest="/api/suggest"' in page
+    assert "/static/js/suggest.js" in page
+    assert client.get("/static/js/suggest.js").status_code == 200
