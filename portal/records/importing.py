@@ -5,14 +5,15 @@ a source system can export its organisations and their events in one go, in orde
 applied in its own transaction through the services (so it is validated, audited and reindexed
 like any other write): a rejected row leaves nothing behind, and the rows around it still count.
 
-Idempotent: an organisation is found by its USCC, an event by (USCC, reference). A row that
-matches what is stored changes nothing, so importing the same file twice writes nothing the
-second time.
+Idempotent: an organisation is found by its USCC, an event by (USCC, reference), a former name
+by (USCC, name, end date). A row that matches what is stored changes nothing, so importing the
+same file twice writes nothing the second time.
 """
 
 import csv
 import datetime
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +24,14 @@ from django.db import IntegrityError, transaction
 
 from portal.core.models import Authority, Region
 from portal.records import uscc as uscc_module
-from portal.records.models import CreditEvent, Organisation
+from portal.records.models import CreditEvent, FormerName, Organisation
 from portal.records.services import (
     credit_event_create,
     credit_event_update,
+    former_name_add,
     organisation_create,
     organisation_update,
+    today,
 )
 
 ORGANISATION = "organisation"
@@ -248,6 +251,146 @@ def _event_values(row: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+# Former names: `旧名称A@2015-03-01..2019-06-30; 旧名称B@..2015-02-28` in CSV, or the same string or
+# a list of {"name", "used_from", "used_until"} objects in JSON Lines. Full-width ；and ＠, as a
+# Chinese input method types them, count as their ASCII forms.
+_FORMER_NAME_SEPARATOR = re.compile(r"[;；]")
+_FORMER_NAME_KEYS = frozenset({"name", "used_from", "used_until"})
+FORMER_NAME_SYNTAX = "NAME@FROM..UNTIL or NAME@..UNTIL (dates YYYY-MM-DD)"
+
+
+@dataclass(frozen=True)
+class FormerNameEntry:
+    name: str
+    used_from: datetime.date | None
+    used_until: datetime.date
+
+
+def _former_name_date(value: Any, position: int, what: str) -> datetime.date | None:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise RowRejected(
+            f"former_names entry {position}: bad {what} date {text!r} (use YYYY-MM-DD)"
+        ) from error
+
+
+def _former_name_entry(
+    position: int, name: Any, used_from: Any, used_until: Any
+) -> FormerNameEntry:
+    name = "" if name is None else str(name).strip()
+    if not name:
+        raise RowRejected(f"former_names entry {position}: the name is empty")
+    start = _former_name_date(used_from, position, "start")
+    end = _former_name_date(used_until, position, "end")
+    if end is None:
+        raise RowRejected(
+            f"former_names entry {position} ({name}): the end date is required, "
+            f"as in {FORMER_NAME_SYNTAX}"
+        )
+    if start is not None and start > end:
+        raise RowRejected(f"former_names entry {position} ({name}): starts after it ends")
+    if end > today():
+        raise RowRejected(f"former_names entry {position} ({name}): ends in the future ({end})")
+    return FormerNameEntry(name, start, end)
+
+
+def _former_names_from_text(text: str) -> list[FormerNameEntry]:
+    entries = []
+    parts = [part.strip() for part in _FORMER_NAME_SEPARATOR.split(text)]
+    for position, part in enumerate((part for part in parts if part), start=1):
+        name, at, period = part.replace("＠", "@").rpartition("@")
+        start, dots, end = period.partition("..")
+        if not at or not dots:
+            raise RowRejected(f"former_names entry {position} {part!r}: write {FORMER_NAME_SYNTAX}")
+        entries.append(_former_name_entry(position, name, start, end))
+    return entries
+
+
+def _former_names_from_list(items: list[Any]) -> list[FormerNameEntry]:
+    entries = []
+    for position, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise RowRejected(
+                f"former_names entry {position}: expected an object with name, used_from "
+                "and used_until"
+            )
+        unknown = set(item) - _FORMER_NAME_KEYS
+        if unknown:
+            raise RowRejected(
+                f"former_names entry {position}: unknown key(s) {', '.join(sorted(unknown))} "
+                "(name, used_from, used_until)"
+            )
+        entries.append(
+            _former_name_entry(
+                position, item.get("name"), item.get("used_from"), item.get("used_until")
+            )
+        )
+    return entries
+
+
+def _former_names(row: dict[str, Any]) -> list[FormerNameEntry]:
+    """The former names a row lists (none when the column is absent or empty)."""
+    value = row.get("former_names")
+    if value is None:
+        entries = []
+    elif isinstance(value, str):
+        entries = _former_names_from_text(value)
+    elif isinstance(value, list):
+        entries = _former_names_from_list(value)
+    else:
+        raise RowRejected(
+            f"former_names must be text ({FORMER_NAME_SYNTAX}, separated by ;) or a list of objects"
+        )
+    seen: set[tuple[str, datetime.date]] = set()
+    for entry in entries:
+        key = (entry.name, entry.used_until)
+        if key in seen:
+            raise RowRejected(f"former_names lists {entry.name!r} until {entry.used_until} twice")
+        seen.add(key)
+    return entries
+
+
+def _former_names_apply(organisation: Organisation, entries: list[FormerNameEntry]) -> int:
+    """Add the entries the organisation does not have yet; return how many were added.
+
+    A former name is known by its name and end date: a name can be used twice (A, then B, then A
+    again), each time with its own end. Recorded former names are never changed or removed by an
+    import (there is no service for that): a start date that contradicts the recorded one
+    rejects the row rather than being dropped without a word.
+    """
+    recorded = {
+        (former.name, former.used_until): former
+        for former in FormerName.objects.filter(organisation=organisation)
+    }
+    added = 0
+    for entry in entries:
+        if entry.name == organisation.name:
+            raise RowRejected(
+                f"former_names lists {entry.name!r}, which is the organisation's current name"
+            )
+        former = recorded.get((entry.name, entry.used_until))
+        if former is None:
+            former_name_add(
+                organisation=organisation,
+                name=entry.name,
+                used_from=entry.used_from,
+                used_until=entry.used_until,
+            )
+            added += 1
+        elif entry.used_from is not None and entry.used_from != former.used_from:
+            recorded_from = former.used_from.isoformat() if former.used_from else "no start date"
+            raise RowRejected(
+                f"former name {entry.name!r} until {entry.used_until} is recorded with "
+                f"{recorded_from}, not {entry.used_from}; an import does not change a recorded "
+                "former name"
+            )
+    return added
+
+
 def _validation_message(error: ValidationError) -> str:
     if hasattr(error, "message_dict"):
         return "; ".join(
@@ -265,13 +408,16 @@ def _validation_message(error: ValidationError) -> str:
 def organisation_row_apply(row: dict[str, Any], *, source: str) -> str:
     code = _uscc(row)
     values = _organisation_values(row, code)
+    former_names = _former_names(row)
     audit_data = {"source": source}
     organisation = Organisation.objects.filter(uscc=code).first()
     if organisation is None:
-        organisation_create(uscc=code, audit_data=audit_data, **values)
+        organisation = organisation_create(uscc=code, audit_data=audit_data, **values)
+        _former_names_apply(organisation, former_names)
         return CREATED
     changes = organisation_update(organisation=organisation, audit_data=audit_data, **values)
-    return UPDATED if changes else UNCHANGED
+    added = _former_names_apply(organisation, former_names)
+    return UPDATED if changes or added else UNCHANGED
 
 
 def event_row_apply(row: dict[str, Any], *, source: str) -> str:

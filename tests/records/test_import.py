@@ -2,7 +2,7 @@
 
 import csv
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -304,3 +304,178 @@ def test_the_documented_examples_import(tmp_path, fence, suffix):
     status, out, err = run(path)
     assert status == 0, err
     assert "rejected 0" in out
+
+
+# Former names --------------------------------------------------------------------------------
+
+
+def former_names_of(code=CODE_A):
+    from portal.records.models import FormerName
+
+    return [
+        (former.name, former.used_from, former.used_until)
+        for former in FormerName.objects.filter(organisation__uscc=code).order_by("used_until")
+    ]
+
+
+def write_csv_with_former_names(path, rows):
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=[*COLUMNS, "former_names"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+    return path
+
+
+def test_csv_former_names_are_added_once(tmp_path):
+    path = write_csv_with_former_names(
+        tmp_path / "records.csv",
+        [
+            organisation_row(
+                former_names="深圳市嘉禾电子有限公司@2012-05-01..2018-06-30；"
+                " 深圳市嘉禾贸易有限公司 ＠ ..2012-04-30 ;"
+            ),
+            penalty_row(),  # an event row: its empty former_names is nothing
+        ],
+    )
+    status, out, err = run(path)
+    assert status == 0, err
+    assert out.strip() == "created 2, updated 0, unchanged 0, rejected 0"
+    assert former_names_of() == [
+        ("深圳市嘉禾贸易有限公司", None, date(2012, 4, 30)),
+        ("深圳市嘉禾电子有限公司", date(2012, 5, 1), date(2018, 6, 30)),
+    ]
+    added = AuditEntry.objects.filter(action="records.organisation.former_name_added")
+    assert added.count() == 2
+    audit_count = AuditEntry.objects.count()
+
+    status, out, _ = run(path)
+    assert out.strip() == "created 0, updated 0, unchanged 2, rejected 0"
+    assert len(former_names_of()) == 2
+    assert AuditEntry.objects.count() == audit_count
+
+
+def test_jsonl_former_names_as_objects_or_text(tmp_path):
+    path = write_jsonl(
+        tmp_path / "records.jsonl",
+        [
+            organisation_row(
+                former_names=[
+                    {
+                        "name": "深圳市嘉禾电子有限公司",
+                        "used_from": "2012-05-01",
+                        "used_until": "2018-06-30",
+                    },
+                    {"name": "深圳市嘉禾贸易有限公司", "used_until": "2012-04-30"},
+                ]
+            ),
+            organisation_row(code=CODE_B, former_names="深圳市乙公司@..2020-01-01"),
+        ],
+    )
+    status, out, err = run(path)
+    assert status == 0, err
+    assert len(former_names_of()) == 2
+    assert former_names_of(CODE_B) == [("深圳市乙公司", None, date(2020, 1, 1))]
+    assert run(path)[1].strip() == "created 0, updated 0, unchanged 2, rejected 0"
+
+
+def test_a_new_former_name_updates_an_unchanged_organisation(tmp_path):
+    write_jsonl(tmp_path / "first.jsonl", [organisation_row()])
+    assert run(tmp_path / "first.jsonl")[0] == 0
+    path = write_jsonl(
+        tmp_path / "second.jsonl",
+        [
+            organisation_row(
+                former_names=[{"name": "深圳市旧名有限公司", "used_until": "2019-12-31"}]
+            )
+        ],
+    )
+    assert run(path)[1].strip() == "created 0, updated 1, unchanged 0, rejected 0"
+    # A name used a second time, with another end date, is another former name.
+    again = write_jsonl(
+        tmp_path / "third.jsonl",
+        [
+            organisation_row(
+                former_names="深圳市旧名有限公司@..2019-12-31; "
+                "深圳市旧名有限公司@2021-01-01..2022-06-30"
+            )
+        ],
+    )
+    assert run(again)[1].strip() == "created 0, updated 1, unchanged 0, rejected 0"
+    assert [name for name, _, _ in former_names_of()] == ["深圳市旧名有限公司"] * 2
+    # An empty list removes nothing: an import only adds former names.
+    write_jsonl(tmp_path / "fourth.jsonl", [organisation_row(former_names=[])])
+    assert run(tmp_path / "fourth.jsonl")[1].strip().startswith("created 0, updated 0, unchanged 1")
+    assert len(former_names_of()) == 2
+
+
+def test_bad_former_names_reject_the_whole_row_with_line_and_reason(tmp_path):
+    write_jsonl(
+        tmp_path / "first.jsonl",
+        [
+            organisation_row(
+                former_names=[
+                    {
+                        "name": "深圳市旧名有限公司",
+                        "used_from": "2010-01-01",
+                        "used_until": "2019-12-31",
+                    }
+                ]
+            )
+        ],
+    )
+    assert run(tmp_path / "first.jsonl")[0] == 0
+    future = (date.today() + timedelta(days=400)).isoformat()
+    renamed = {"name": "深圳市改名后有限公司"}  # each row would also rename: nothing may stick
+    rows = [
+        organisation_row(**renamed, former_names="深圳市甲有限公司"),  # line 2: no dates
+        organisation_row(**renamed, former_names="深圳市甲有限公司@2019-01-01"),  # 3: no ..
+        organisation_row(**renamed, former_names="深圳市甲有限公司@2019-01-01.."),  # 4: no end
+        organisation_row(**renamed, former_names="深圳市甲有限公司@..2019-02-30"),  # 5: bad date
+        organisation_row(**renamed, former_names="深圳市甲有限公司@2020-01-01..2019-01-01"),  # 6
+        organisation_row(**renamed, former_names=f"深圳市甲有限公司@..{future}"),  # 7: future
+        organisation_row(**renamed, former_names="甲@..2019-01-01; 甲@2018-01-01..2019-01-01"),  # 8
+        organisation_row(**renamed, former_names="深圳市改名后有限公司@..2019-01-01"),  # 9: current
+        organisation_row(**renamed, former_names="深圳市旧名有限公司@2011-01-01..2019-12-31"),  # 10
+        organisation_row(**renamed, former_names="@..2019-01-01"),  # 11: no name
+    ]
+    path = write_csv_with_former_names(tmp_path / "bad.csv", rows)
+    report = tmp_path / "rejects.csv"
+    status, out, _ = run(path, "--report", str(report))
+    assert status == 1
+    assert out.strip() == "created 0, updated 0, unchanged 0, rejected 10"
+    with report.open(encoding="utf-8") as stream:
+        rejects = {int(row["line"]): row["reason"] for row in csv.DictReader(stream)}
+    assert sorted(rejects) == list(range(2, 12))
+    assert "NAME@FROM..UNTIL" in rejects[2] and "NAME@FROM..UNTIL" in rejects[3]
+    assert "end date is required" in rejects[4]
+    assert "bad end date '2019-02-30'" in rejects[5]
+    assert "starts after it ends" in rejects[6]
+    assert "ends in the future" in rejects[7]
+    assert "twice" in rejects[8]
+    assert "current name" in rejects[9]
+    assert "recorded with 2010-01-01, not 2011-01-01" in rejects[10]
+    assert "name is empty" in rejects[11]
+    organisation = Organisation.objects.get(uscc=CODE_A)
+    assert organisation.name == "深圳市嘉禾信息技术有限公司"  # the renames were undone
+    assert former_names_of() == [("深圳市旧名有限公司", date(2010, 1, 1), date(2019, 12, 31))]
+
+
+def test_jsonl_former_names_of_the_wrong_shape_are_rejected(tmp_path):
+    path = write_jsonl(
+        tmp_path / "records.jsonl",
+        [
+            organisation_row(former_names={"name": "甲", "used_until": "2019-01-01"}),
+            organisation_row(former_names=["甲@..2019-01-01"]),
+            organisation_row(former_names=[{"name": "甲", "until": "2019-01-01"}]),
+        ],
+    )
+    report = tmp_path / "rejects.csv"
+    status, out, _ = run(path, "--report", str(report))
+    assert out.strip() == "created 0, updated 0, unchanged 0, rejected 3"
+    with report.open(encoding="utf-8") as stream:
+        reasons = [row["reason"] for row in csv.DictReader(stream)]
+    assert "must be text" in reasons[0]
+    assert "expected an object" in reasons[1]
+    assert "unknown key(s) until" in reasons[2]
+    assert not Organisation.objects.exists()
