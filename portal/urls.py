@@ -7,7 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.api import api
 from portal.health import healthz
-from search import report_views
+from search import data_views, report_views
 from search import views as search_views
 
 urlpatterns = [
@@ -29,6 +29,8 @@ urlpatterns = [
     path(
         "reports/<str:report_number>/", report_views.credit_report_check, name="credit_report_check"
     ),
+    path("data/", data_views.open_data, name="open_data"),
+    path("data/dumps/<str:run>/<str:name>", data_views.dump_file, name="dump_file"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

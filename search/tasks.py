@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from search.client import SearchUnavailable
+from search.dumps import dumps_publish
 from search.indexing import organisations_sync
 
 logger = logging.getLogger(__name__)
@@ -37,3 +38,11 @@ def sync_organisations(uscc_by_id: dict[str, str], attempt: int = 1) -> dict[str
         sync_organisations.using(run_after=timezone.now() + delay).enqueue(uscc_by_id, attempt + 1)
         raise
     return {"indexed": result.indexed, "deleted": result.deleted}
+
+
+@task()
+def publish_dumps() -> dict[str, object]:
+    """Write the nightly full dumps of the public record (see search.dumps); the same as
+    `manage.py publish_dumps`, for a deployment that schedules through the task queue."""
+    manifest = dumps_publish()
+    return {"run": manifest["run"], "rows": {k: v["rows"] for k, v in manifest["datasets"].items()}}

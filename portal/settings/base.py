@@ -136,6 +136,10 @@ ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="portal")
 # The most rows one CSV export of a search may hold.
 SEARCH_EXPORT_LIMIT = env.int("SEARCH_EXPORT_LIMIT", default=100_000)
+# Nightly full dumps of the public record (`manage.py publish_dumps`), served on /data/: where
+# they are written, and how many runs are kept.
+PUBLIC_DUMPS_DIR = Path(env.str("PUBLIC_DUMPS_DIR", default=str(BASE_DIR / "var" / "dumps")))
+PUBLIC_DUMPS_KEEP = env.int("PUBLIC_DUMPS_KEEP", default=7)
 # Replicas per index: 0 on a single node, at least 1 on a production cluster.
 SEARCH_INDEX_REPLICAS = env.int("SEARCH_INDEX_REPLICAS", default=0)
 # Where the managed local node keeps its download, installation and data.

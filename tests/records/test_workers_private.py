@@ -159,3 +159,34 @@ def test_the_public_index_holds_no_worker_data(search_index, index_now, seeded_w
             index=alias_name(), query={"query_string": {"query": f'"{marker}"'}}, size=1
         )
         assert found["hits"]["total"]["value"] == 0, marker
+
+
+@pytest.mark.django_db
+def test_the_public_dumps_and_the_data_page_hold_no_worker_data(
+    client, settings, tmp_path, seeded_worker
+):
+    import gzip
+
+    from search.dumps import FILE_NAMES, dumps_publish
+
+    settings.PUBLIC_DUMPS_DIR = tmp_path / "dumps"
+    employer, worker = seeded_worker
+    manifest = dumps_publish()
+    run = settings.PUBLIC_DUMPS_DIR / manifest["run"]
+    contents = {}
+    for name in FILE_NAMES:
+        raw = (run / name).read_bytes()
+        contents[name] = (raw if name.endswith(".json") else gzip.decompress(raw)).decode()
+    assert employer.uscc in contents["organisations.jsonl.gz"]  # the dumps are not empty
+    assert "深人社罚〔2024〕9号" in contents["events.csv.gz"]
+    pages = {
+        language: client.get("/data/", HTTP_ACCEPT_LANGUAGE=language)
+        for language in ("zh-hans", "en")
+    }
+    for language, page in pages.items():
+        assert page.status_code == 200, language
+        contents[f"/data/ ({language})"] = page.content.decode()
+        assert manifest["files"][0]["sha256"] in contents[f"/data/ ({language})"]
+    for name, text in contents.items():
+        for marker in markers(worker):
+            assert marker not in text, (marker, name)
