@@ -1,26 +1,33 @@
 """Rate limits per API endpoint, per client address, answered with 429 and Retry-After.
 
 Rates come from the API_RATES setting at request time (so a deployment, or a test, can change
-them); the counts live in Django's default cache, which is shared by every web process (the
-database cache by default, see CACHE_URL).
+them); the counts are kept in the database (portal.core.ratelimit), shared by every web process.
+The client address is the one django-ninja trusts: REMOTE_ADDR, or the address TRUSTED_PROXY_COUNT
+proxies back in X-Forwarded-For.
 """
+
+import threading
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja.throttling import AnonRateThrottle
+from ninja.throttling import BaseThrottle
+
+from portal.core import ratelimit
 
 
-class EndpointRateThrottle(AnonRateThrottle):
+class EndpointRateThrottle(BaseThrottle):
     """At most API_RATES[scope] requests per client address, e.g. "60/m"."""
 
     def __init__(self, scope: str) -> None:
         self.scope = scope
-        super().__init__(rate=self.get_rate())
-
-    def get_rate(self) -> str:
-        return settings.API_RATES[self.scope]
+        # One instance serves every request of its endpoint, in several threads.
+        self._last = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
-        # Read the rate for every request, not once at start-up.
-        self.num_requests, self.duration = self.parse_rate(self.get_rate())
-        return super().allow_request(request)
+        address = self.get_ident(request) or "unknown"
+        decision = ratelimit.hit(f"api:{self.scope}:{address}", settings.API_RATES[self.scope])
+        self._last.retry_after = decision.retry_after
+        return decision.allowed
+
+    def wait(self) -> float | None:
+        return getattr(self._last, "retry_after", None)

@@ -106,3 +106,24 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class RateCounter(models.Model):
+    """Requests counted per key (say "api:search:192.0.2.7") in a fixed time window.
+
+    Shared by every web process through the database: one upsert per request, see
+    portal.core.ratelimit.
+    """
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField(help_text="Unix time the window opened")
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True, help_text="Unix time the window closes")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_key_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start}: {self.hits}"
