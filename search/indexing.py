@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -44,10 +45,12 @@ def alias_name(kind: str = ORGANISATIONS) -> str:
 
 
 def _dynamic_settings(*, building: bool) -> dict[str, Any]:
-    # A bulk build goes faster without refreshes and replicas; both come back before the swap.
+    # A bulk build goes faster without refreshes, replicas and an fsync per request; all three
+    # come back before the swap (a build that dies half-way is thrown away, so nothing is lost).
     return {
         "number_of_replicas": 0 if building else settings.SEARCH_INDEX_REPLICAS,
         "refresh_interval": "-1" if building else "1s",
+        "translog.durability": "async" if building else "request",
     }
 
 
@@ -191,9 +194,12 @@ def _send_chunk(client: Elasticsearch, chunk: tuple[dict[str, Any], ...]) -> int
     for action in chunk:
         operations.append({"index": {"_index": action["_index"], "_id": action["_id"]}})
         operations.append(action["_source"])
-    response = client.bulk(operations=operations)
+    # orjson, not the client's json module: serialising is a third of a rebuild's Python time.
+    body = b"\n".join(orjson.dumps(line) for line in operations) + b"\n"
+    # Only errors come back: parsing 2,000 "created" items per request is wasted work.
+    response = client.bulk(operations=body, filter_path="errors,items.*.error")
     if response["errors"]:
-        failed = [item for item in response["items"] if item["index"].get("error")]
+        failed = response["items"]
         raise RuntimeError(f"Elasticsearch refused {len(failed)} documents: {failed[:3]}")
     return len(chunk)
 
