@@ -24,6 +24,7 @@ class Meta(Schema):
     page: int
     size: int
     generated_at: datetime
+    took_ms: int = Field(0, description="time Elasticsearch spent on this search, in ms")
     next_cursor: str | None = Field(
         None, description="pass as `after` (with page+1) for the next page, at any depth"
     )
@@ -101,6 +102,7 @@ def search_organisations(request: HttpRequest, params: Query[SearchParams]):
             "page": query.page,
             "size": query.size,
             "generated_at": datetime.now(UTC),
+            "took_ms": results.took_ms,
             "next_cursor": results.next_cursor,
             "facets": {
                 name: {value.value: value.count for value in values}

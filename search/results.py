@@ -124,12 +124,25 @@ def organisations_search(query: OrganisationQuery) -> OrganisationResults:
     )
 
 
+_region_name_cache: dict[str, str] = {}
+
+
+def _region_names(codes: list[str]) -> dict[str, str]:
+    """Names of GB/T 2260 codes, kept per process: they change once a year at most (a data
+    migration, then a restart), and facets would otherwise cost a query per search."""
+    missing = [code for code in codes if code not in _region_name_cache]
+    if missing:
+        rows = Region.objects.filter(code__in=missing).values_list("code", "name")
+        _region_name_cache.update(rows)
+    return {code: _region_name_cache[code] for code in codes if code in _region_name_cache}
+
+
 def _facets(query: OrganisationQuery, aggregations: dict[str, Any]) -> dict[str, list[FacetValue]]:
     buckets = {name: aggregation["buckets"] for name, aggregation in aggregations.items()}
     codes = [
         bucket["key"] for name in ("province", "prefecture") for bucket in buckets.get(name, [])
     ]
-    region_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    region_names = _region_names(codes)
     kind_labels = dict(Organisation.Kind.choices)
     selected = {
         "kind": query.kind,
