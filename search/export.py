@@ -43,7 +43,7 @@ class ExportTooLarge(Exception):
 
 def _body(query: OrganisationQuery, after: list | None) -> dict[str, Any]:
     body = build_organisation_search(replace(query, sort="name", page=1, size=PAGE, after=None))
-    for key in ("aggs", "highlight", "from"):
+    for key in ("aggs", "highlight", "from", "_source"):
         body.pop(key, None)
     if after:
         body["search_after"] = after

@@ -173,6 +173,15 @@ def build_organisation_search(query: OrganisationQuery) -> dict[str, Any]:
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
         },
+        # Only what a result line shows: the stored events would triple the response.
+        "_source": [
+            "uscc",
+            "kind",
+            "display_name",
+            "display_name_en",
+            "region_display",
+            "display_former_names",
+        ],
     }
     if query.after is not None:
         body["search_after"] = list(query.after)
