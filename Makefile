@@ -1,12 +1,16 @@
 # The two commands: `make run` serves the portal with demo data, `make test` runs the test suite.
 # Both set up everything they need first (see scripts/bootstrap.sh) and are safe to repeat.
-.PHONY: run test stop lint format
+.PHONY: run test stop lint format benchmark
 
 run:
 	scripts/run.sh
 
 test:
 	scripts/test.sh
+
+# The search benchmark on a database of its own; e.g. make benchmark ARGS="--organisations 1000000 --replace"
+benchmark:
+	scripts/benchmark.sh $(ARGS)
 
 # Stops the local Elasticsearch node that `make run` / `make test` started.
 stop:

@@ -12,7 +12,7 @@ $PY manage.py load_demo_data --if-empty --organisations "${DEMO_ORGANISATIONS:-2
 # Creates the index, or rebuilds it when it holds fewer documents than the database.
 $PY manage.py search_index ensure
 
-$PY manage.py db_worker --no-startup-delay &
+$PY manage.py db_worker --no-startup-delay --interval 0.25 &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 printf '\n  The portal is at http://%s:%s/  (admin: http://%s:%s/admin/)\n\n' "$HOST" "$PORT" "$HOST" "$PORT"
