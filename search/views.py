@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from cms.selectors import typical_cases_for_organisation
 from portal.records import credit
 from portal.records.selectors import organisation_get_by_uscc, public_events
 from search.client import SearchUnavailable
@@ -106,5 +107,6 @@ def organisation_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         "events": events,
         "today": today,
         "rating_rule": credit.RATING_RULE[rule_language],
+        "typical_cases": typical_cases_for_organisation(organisation),
     }
     return render(request, "search/organisation_detail.html", context)

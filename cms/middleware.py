@@ -1,0 +1,39 @@
+"""The language of a request: from the URL for pages, from the visitor's choice elsewhere."""
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, get_urlconf, resolve
+from django.utils import translation
+
+# Views served under `i18n_patterns` (Wagtail's page tree): their language is in the address.
+PAGE_URL_NAMES = frozenset({"wagtail_serve"})
+
+
+class PageLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, except for the views outside the page tree.
+
+    Wagtail's pages sit in `i18n_patterns(prefix_default_language=False)`: Chinese at the root,
+    English under /en/. Django's middleware then takes the language of every unprefixed address
+    to be Chinese, which would break the search, record, report and data views: they keep one
+    address for both languages and follow the language cookie (set by the language switch) or
+    the browser's Accept-Language. So an unprefixed address that is not a page gets the
+    visitor's language, as before pages were translated.
+    """
+
+    def process_request(self, request):
+        if translation.get_language_from_path(request.path_info) or self._is_page(request):
+            return super().process_request(request)
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    @staticmethod
+    def _is_page(request) -> bool:
+        urlconf = getattr(request, "urlconf", None) or get_urlconf()
+        # Unprefixed page addresses only resolve in the default language.
+        with translation.override(settings.LANGUAGE_CODE):
+            try:
+                match = resolve(request.path_info, urlconf)
+            except Resolver404:
+                return False
+        return match.url_name in PAGE_URL_NAMES
