@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.sitemaps import PortalSitemap
 from portal.api import api
+from portal.core import views as core_views
 from portal.health import healthz
 from search import data_views, report_views
 from search import views as search_views
@@ -31,6 +32,12 @@ urlpatterns = [
     path("reports/verify/", report_views.credit_report_verify_page, name="credit_report_verify"),
     path(
         "reports/<str:report_number>/", report_views.credit_report_check, name="credit_report_check"
+    ),
+    path("authorities/", core_views.authority_index, name="authority_index"),
+    re_path(
+        r"^authorities/(?P<key>national|[0-9]{6})/$",
+        core_views.authority_detail,
+        name="authority_detail",
     ),
     path("data/", data_views.open_data, name="open_data"),
     path("data/dumps/<str:run>/<str:name>", data_views.dump_file, name="dump_file"),

@@ -96,3 +96,67 @@ class ForeignWorkerFactory(factory.django.DjangoModelFactory):
     nationality = "GBR"
     passport_number = factory.Sequence(lambda n: f"P{n:08d}")
     birth_date = factory.LazyFunction(lambda: _date(1990, 5, 17))
+
+
+# Authorities ----------------------------------------------------------------------------------
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    """A live prefectural authority of a real prefecture (深圳市 unless `region` says otherwise);
+    use `level` and `parent` for the others. Staff: `StaffMembershipFactory`."""
+
+    class Meta:
+        model = "core.Authority"
+        django_get_or_create = ("region",)
+
+    name = factory.LazyAttribute(
+        lambda a: f"{a.region.name}人力资源和社会保障局" if a.region else "国家外国专家局"
+    )
+    name_en = factory.LazyAttribute(
+        lambda a: (
+            "Test Municipal Human Resources and Social Security Bureau"
+            if a.region
+            else "State Administration of Foreign Experts Affairs"
+        )
+    )
+    level = "prefectural"
+    region = factory.LazyFunction(lambda: Region.objects.get(code="440300"))
+    complaint_phone = "0755-12333"
+    address = "深圳市福田区福中三路市民中心"
+    address_en = "Civic Centre, Fuzhong 3rd Road, Futian District, Shenzhen"
+    opening_hours = "周一至周五 9:00—12:00，14:00—17:30"
+    opening_hours_en = "Monday to Friday, 9:00–12:00 and 14:00–17:30"
+    languages = factory.LazyFunction(lambda: ["zh-hans", "en"])
+
+
+class StaffMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "core.StaffMembership"
+
+    user = factory.SubFactory("tests.factories.UserFactory")
+    authority = factory.SubFactory(AuthorityFactory)
+    role = "editor"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff user who may reach the Wagtail admin (password "password")."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("password")
+
+    @factory.post_generation
+    def admin_access(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from django.contrib.auth.models import Permission
+
+            self.user_permissions.add(
+                Permission.objects.get(
+                    content_type__app_label="wagtailadmin", codename="access_admin"
+                )
+            )
