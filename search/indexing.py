@@ -6,6 +6,7 @@ atomic request, so searches never see a half-built index.
 """
 
 import logging
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,7 +17,8 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
@@ -205,24 +207,27 @@ def _send_chunk(client: Elasticsearch, chunk: tuple[dict[str, Any], ...]) -> int
 
 
 def index_rebuild(
-    *, queryset: QuerySet[Organisation] | None = None, progress: Callable[[int], None] | None = None
+    *,
+    queryset: QuerySet[Organisation] | None = None,
+    progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> tuple[str, int]:
     """Build a fresh index from the database and swap the alias to it; return (index, count).
 
+    With `workers` > 1 the organisations are split into that many id ranges, each read, built
+    and sent by a process of its own (documents are built in Python: one process uses one core).
     Changes committed while the build runs are indexed again after the swap, so none is lost.
     """
     started = timezone.now()
     # Bulk requests of a rebuild may wait on merges; they get longer than a search does.
     client = get_client().options(request_timeout=120)
     name = _create_index(building=True)
-    # Regions come from RegionTable, so no join here.
     # In pk order, so each batch's events are one range query (see records.selectors).
     rows = (queryset if queryset is not None else Organisation.objects.all()).order_by("pk")
-    count = 0
-    for indexed in _pipelined_bulk(client, _actions(rows.iterator(chunk_size=5000), name)):
-        count += indexed
-        if progress:
-            progress(indexed)
+    if workers > 1 and not _database_is_in_memory():
+        count = _fill_in_processes(rows, name, workers, progress)
+    else:
+        count = _fill(rows, name, progress)
     client.indices.put_settings(index=name, settings=_dynamic_settings(building=False))
     client.indices.refresh(index=name)
     old = indices_behind_alias()
@@ -233,6 +238,76 @@ def index_rebuild(
     if changed:
         organisations_sync(uscc_by_id=changed)
     return name, count
+
+
+def _fill(rows: QuerySet[Organisation], index: str, progress: Callable[[int], None] | None) -> int:
+    client = get_client().options(request_timeout=120)
+    count = 0
+    for indexed in _pipelined_bulk(client, _actions(rows.iterator(chunk_size=5000), index)):
+        count += indexed
+        if progress:
+            progress(indexed)
+    return count
+
+
+def _database_is_in_memory() -> bool:
+    """An in-memory SQLite database (the test suite's) cannot be read from another process."""
+    connection = connections["default"]
+    return connection.vendor == "sqlite" and connection.creation.is_in_memory_db(
+        connection.settings_dict["NAME"]
+    )
+
+
+def _fill_in_processes(
+    rows: QuerySet[Organisation],
+    index: str,
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Fill the index from `workers` forked processes, one contiguous id range each."""
+    bounds = rows.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return 0
+    step = (bounds["high"] - bounds["low"]) // workers + 1
+    ranges = [(bounds["low"] + n * step, bounds["low"] + (n + 1) * step) for n in range(workers)]
+    context = multiprocessing.get_context("fork")
+    queue = context.SimpleQueue()
+    # Children must open their own database and HTTP connections, never share the parent's.
+    connections.close_all()
+    processes = [
+        context.Process(target=_fill_range, args=(rows, index, low, high, queue), daemon=True)
+        for low, high in ranges
+    ]
+    for process in processes:
+        process.start()
+    count, finished = 0, 0
+    while finished < len(processes):
+        message = queue.get()
+        if message is None:
+            finished += 1
+        elif isinstance(message, str):
+            for process in processes:
+                process.terminate()
+            raise RuntimeError(f"A rebuild process failed: {message}")
+        else:
+            count += message
+            if progress:
+                progress(message)
+    for process in processes:
+        process.join()
+    return count
+
+
+def _fill_range(rows: QuerySet[Organisation], index: str, low: int, high: int, queue: Any) -> None:
+    get_client.cache_clear()
+    try:
+        _fill(rows.filter(pk__gte=low, pk__lt=high), index, queue.put)
+    except BaseException as error:  # reported to the parent, which stops the rebuild
+        queue.put(f"{type(error).__name__}: {error}")
+    else:
+        queue.put(None)
+    finally:
+        connections.close_all()
 
 
 def documents_delete(codes: list[str]) -> int:

@@ -64,3 +64,17 @@ def test_ensure_rebuilds_an_index_built_with_an_older_mapping(search_index):
 def test_the_mapping_is_strict_so_undeclared_fields_are_refused(search_index):
     with pytest.raises(BadRequestError, match="strict_dynamic_mapping_exception"):
         get_client().index(index=search_index, id="x", document={"undeclared": 1})
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_rebuild_split_over_processes_indexes_every_organisation(search_index):
+    organisations = OrganisationFactory.create_batch(40)
+
+    call_command("search_index", "rebuild", "--no-progress", "--workers", "3")
+
+    assert index_document_count() == 40
+    codes = {
+        hit["_id"]
+        for hit in get_client().search(index=alias_name(), size=100, source=False)["hits"]["hits"]
+    }
+    assert codes == {organisation.uscc for organisation in organisations}

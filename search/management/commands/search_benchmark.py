@@ -3,6 +3,7 @@
 See search/benchmark.py for what is measured and README.md ("Benchmarks") for how to run it.
 """
 
+import os
 import time
 
 from django.core.management import call_command
@@ -45,6 +46,9 @@ class Command(BaseCommand):
             help="allow replacing the organisations in this database with benchmark data",
         )
         parser.add_argument("--skip-rebuild", action="store_true")
+        parser.add_argument(
+            "--rebuild-workers", type=int, default=os.cpu_count() or 1, help="default: one per core"
+        )
 
     def handle(self, *args, **options):
         count = options["organisations"]
@@ -70,7 +74,7 @@ class Command(BaseCommand):
             self.section("Rebuilding the index")
             started = time.monotonic()
             with tqdm(total=count, unit="doc", desc="Indexing") as bar:
-                _, indexed = index_rebuild(progress=bar.update)
+                _, indexed = index_rebuild(progress=bar.update, workers=options["rebuild_workers"])
             seconds = time.monotonic() - started
             rate = indexed / seconds
             rows.append(("Rebuild", f"{indexed:,} docs in {seconds:.1f} s", f"{rate:,.0f} docs/s"))

@@ -26,8 +26,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["ensure", "rebuild"])
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes that build and send documents (default 1; about one per core)",
+        )
 
-    def handle(self, *args, action: str, no_progress: bool, **options):
+    def handle(self, *args, action: str, no_progress: bool, workers: int, **options):
         try:
             total = Organisation.objects.count()
             if action == "ensure":
@@ -41,7 +47,7 @@ class Command(BaseCommand):
             with tqdm(
                 total=total, unit="doc", disable=no_progress, desc="Indexing organisations"
             ) as bar:
-                index, count = index_rebuild(progress=bar.update)
+                index, count = index_rebuild(progress=bar.update, workers=max(1, workers))
         except (SearchUnavailable, TransportError) as error:
             raise CommandError(
                 "Elasticsearch is not reachable at ELASTICSEARCH_URL; start it with "
