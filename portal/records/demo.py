@@ -15,6 +15,7 @@ from its trade list, legal forms from its suffix list; each list is filtered, se
 """
 
 import bisect
+import dataclasses
 import datetime
 import functools
 import re
@@ -32,7 +33,16 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 
-from portal.core.models import Authority, Region
+from portal.core.models import (
+    Authority,
+    AuthorityAddress,
+    AuthorityDepartment,
+    AuthorityExclusion,
+    AuthorityPhone,
+    AuthorityPower,
+    AuthorityRule,
+    Region,
+)
 from portal.records import credit, uscc
 from portal.records.models import CreditEvent, Organisation, OrganisationStatement
 
@@ -691,6 +701,21 @@ class AuthorityData:
     name_en: str
     complaint_phone: str
     address: str
+    profile: "AuthorityProfile | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorityProfile:
+    """What an authority's public page shows beyond name and address (issue 4), as field
+    values and child rows (tuples in the field order of the child models)."""
+
+    fields: dict[str, object]
+    powers: tuple[tuple[str, str, str, str, str], ...]  # kind, item, item_en, basis, basis_en
+    departments: tuple[tuple[str, str, str, str, str], ...]  # name, en, duties, en, phone
+    rules: tuple[tuple[str, str, str, str], ...]  # title, title_en, number, url
+    phones: tuple[tuple[str, str, str], ...]  # label, label_en, number
+    addresses: tuple[tuple[str, str, str, str], ...]  # label, label_en, address, address_en
+    exclusions: tuple[tuple[str, str, str, str], ...]  # matter, en, refer to, en
 
 
 def complaint_phone(region_code: str) -> str:
@@ -763,7 +788,236 @@ def authority_rows(
                     address=_authority_address(rng, code, by_code),
                 )
             )
-    return rows
+    # Profiles draw from a generator of their own, so names and addresses stay what they were.
+    profile_rng = Random(f"authority-profiles:{seed}")  # noqa: S311 - demo data, not security
+    return [
+        dataclasses.replace(
+            row,
+            profile=authority_profile(
+                profile_rng, row, by_code[row.region_code][0] if row.region_code else "全国"
+            ),
+        )
+        for row in rows
+    ]
+
+
+# The policy in ../shared/seed/ and the laws it applies, cited as the legal basis of powers.
+_POLICY = "《国家外国专家局关于实施外国人来华工作许可监督的工作制度》"
+_POLICY_EN = (
+    "State Administration of Foreign Experts Affairs, Rules on Supervising the Implementation "
+    "of Work Permits for Foreigners in China"
+)
+_EXIT_ENTRY_LAW = "《中华人民共和国出境入境管理法》"
+_EXIT_ENTRY_LAW_EN = "Exit and Entry Administration Law of the People's Republic of China"
+_LICENSING_LAW = "《中华人民共和国行政许可法》"
+_LICENSING_LAW_EN = "Administrative Licensing Law of the People's Republic of China"
+_EMPLOYMENT_RULES = "《外国人在中国就业管理规定》"
+_EMPLOYMENT_RULES_EN = "Rules for the Administration of Employment of Foreigners in China"
+
+_COMMON_POWERS = (
+    (
+        "licensing",
+        "外国人来华工作许可",
+        "Work permits for foreigners in China",
+        f"{_EXIT_ENTRY_LAW}第四十一条；{_EMPLOYMENT_RULES}",
+        f"{_EXIT_ENTRY_LAW_EN}, article 41; {_EMPLOYMENT_RULES_EN}",
+    ),
+    (
+        "inspection",
+        "外国人来华工作“双随机”抽查",
+        "“Double random” inspections of foreigners' work, employers and agencies",
+        f"{_POLICY}三（一）至（三）",
+        f"{_POLICY_EN}, section III (1)–(3)",
+    ),
+    (
+        "penalty",
+        "对以欺骗、贿赂、伪造等手段取得工作许可的处理",
+        "Action against work permits obtained by deception, bribery or forgery",
+        f"{_LICENSING_LAW}第六十九条、第七十九条；{_POLICY}二（三）",
+        f"{_LICENSING_LAW_EN}, articles 69 and 79; {_POLICY_EN}, section II (3)",
+    ),
+    (
+        "confirmation",
+        "用人单位和中介机构信用信息公示",
+        "Publishing the credit records of employers and intermediary agencies",
+        f"{_POLICY}三（三）4、四（四）",
+        f"{_POLICY_EN}, sections III (3) 4 and IV (4)",
+    ),
+    (
+        "other",
+        "受理外国人来华工作投诉举报",
+        "Accepting complaints and reports about foreigners' work",
+        f"{_POLICY}五（一）、六（三）",
+        f"{_POLICY_EN}, sections V (1) and VI (3)",
+    ),
+)
+_LEVEL_POWERS = {
+    "national": (
+        (
+            "other",
+            "制定随机抽查事项清单",
+            "Setting the list of inspection items",
+            f"{_POLICY}三（一）",
+            f"{_POLICY_EN}, section III (1)",
+        ),
+    ),
+    "provincial": (
+        (
+            "other",
+            "制定本省年度随机抽查工作计划",
+            "Setting the province's annual inspection plan",
+            f"{_POLICY}三（一）",
+            f"{_POLICY_EN}, section III (1)",
+        ),
+        (
+            "other",
+            "建立检查对象名录库和检查人员名录库",
+            "Keeping the directories of inspection subjects and of inspectors",
+            f"{_POLICY}三（二）",
+            f"{_POLICY_EN}, section III (2)",
+        ),
+    ),
+    "prefectural": (),
+}
+_UNIT = {
+    "national": ("司", "Department"),
+    "provincial": ("处", "Division"),
+    "prefectural": ("科", "Section"),
+}
+_RULES = (
+    (_POLICY.strip("《》"), _POLICY_EN, ""),
+    (_EXIT_ENTRY_LAW.strip("《》"), _EXIT_ENTRY_LAW_EN, "中华人民共和国主席令第五十七号"),
+    (_LICENSING_LAW.strip("《》"), _LICENSING_LAW_EN, "中华人民共和国主席令第七号"),
+    (_EMPLOYMENT_RULES.strip("《》"), _EMPLOYMENT_RULES_EN, "劳部发〔1996〕29号"),
+)
+_EXCLUSIONS = (
+    (
+        "劳动报酬、社会保险等劳动争议",
+        "Labour disputes over pay, social insurance and the like",
+        "当地劳动人事争议仲裁委员会",
+        "the local labour and personnel dispute arbitration committee",
+    ),
+    (
+        "签证、居留许可的办理和延期",
+        "Visas and residence permits, and their extension",
+        "公安机关出入境管理部门",
+        "the exit and entry administration of the public security authority",
+    ),
+    (
+        "已经或者正在通过行政复议、行政诉讼处理的事项",
+        "Matters that are or were under administrative review or in court",
+        "原受理的复议机关或者人民法院",
+        "the review body or court that handles it",
+    ),
+    (
+        "本辖区以外的用人单位或者中介机构",
+        "Employers or agencies outside this jurisdiction",
+        "其所在地的外国人来华工作管理部门（见本平台的机构目录）",
+        "the authority of their place (see the list of authorities on this portal)",
+    ),
+    (
+        "涉嫌犯罪的报案",
+        "Reports of crimes",
+        "公安机关（110）",
+        "the police (110)",
+    ),
+)
+# A third language served, besides Chinese and English, where neighbours or trade make it
+# likely; elsewhere some authorities draw one at random.
+_THIRD_LANGUAGE = {
+    "15": "mn", "21": "ko", "22": "ko", "23": "ru", "45": "vi", "53": "vi", "65": "ru",
+}  # fmt: skip
+
+
+def _local_number(rng: Random, phone: str) -> str:
+    area = phone.split("-")[0] if "-" in phone else "010"
+    digits = 8 if len(area) == 3 else 7
+    first = str(int(rng.random() * 7) + 2)
+    rest = "".join(str(int(rng.random() * 10)) for _ in range(digits - 1))
+    return f"{area}-{first}{rest}"
+
+
+def authority_profile(rng: Random, row: AuthorityData, place: str) -> AuthorityProfile:
+    """Opening hours, languages, powers, departments, rules, phones, a service window and
+    what is not accepted, for one authority: plausible, from `rng` only."""
+    unit, unit_en = _UNIT[row.level]
+    afternoon = ("13:30", "14:00", "14:30")[int(rng.random() * 3)]
+    languages = ["zh-hans", "en"]
+    third = _THIRD_LANGUAGE.get((row.region_code or "")[:2])
+    if third is None and rng.random() < 0.15:
+        third = ("ja", "ko", "fr", "es")[int(rng.random() * 4)]
+    if third:
+        languages.append(third)
+    window_floor, window = int(rng.random() * 3) + 1, int(rng.random() * 40) + 1
+    city = place if row.level != "national" else "北京市"
+    return AuthorityProfile(
+        fields={
+            "opening_hours": f"周一至周五 9:00—12:00，{afternoon}—17:30（法定节假日除外）",
+            "opening_hours_en": (
+                f"Monday to Friday, 9:00–12:00 and {afternoon}–17:30, except public holidays"
+            ),
+            "languages": languages,
+            "organisation": (
+                f"{row.name}设外国人来华工作管理{unit}、执法监督{unit}和信用管理{unit}，"
+                "在上级外国人工作管理部门的领导下，负责本行政区域外国人来华工作许可的实施和监督。"
+            ),
+            "organisation_en": (
+                f"The {row.name_en} has a Foreign Work Permit {unit_en}, an Enforcement and "
+                f"Supervision {unit_en} and a Credit Management {unit_en}. Under the guidance of "
+                "the authority above it, it grants and supervises work permits for foreigners "
+                "in its region."
+            ),
+        },
+        powers=_COMMON_POWERS + _LEVEL_POWERS[row.level],
+        departments=(
+            (
+                f"外国人来华工作管理{unit}",
+                f"Foreign Work Permit {unit_en}",
+                "外国人来华工作许可的受理、审查和决定；许可信息的采集和更新。",
+                "Receives, examines and decides applications for work permits; keeps the "
+                "permit data up to date.",
+                _local_number(rng, row.complaint_phone),
+            ),
+            (
+                f"执法监督{unit}",
+                f"Enforcement and Supervision {unit_en}",
+                "“双随机”抽查的组织实施；投诉举报的受理、转办和督办；执法人员的监督考核。",
+                "Organises the “double random” inspections; accepts, forwards and follows up "
+                "complaints and reports; supervises the conduct of officers.",
+                _local_number(rng, row.complaint_phone),
+            ),
+            (
+                f"信用管理{unit}",
+                f"Credit Management {unit_en}",
+                "用人单位和中介机构信用信息的归集、公示和异议处理。",
+                "Collects and publishes the credit records of employers and agencies and "
+                "handles objections to them.",
+                "",
+            ),
+        ),
+        rules=tuple((title, title_en, number, "") for title, title_en, number in _RULES),
+        phones=(
+            (
+                "外国人工作许可咨询",
+                "Work permit enquiries",
+                _local_number(rng, row.complaint_phone),
+            ),
+            (
+                "执法人员作风投诉",
+                "Complaints about officers' conduct",
+                _local_number(rng, row.complaint_phone),
+            ),
+        ),
+        addresses=(
+            (
+                "外国人工作许可服务窗口",
+                "Work permit service window",
+                f"{city}政务服务中心{window_floor}楼{window}号窗口",
+                f"Window {window}, floor {window_floor}, Government Service Centre",
+            ),
+        ),
+        exclusions=_EXCLUSIONS,
+    )
 
 
 def _authority_address(
@@ -1621,12 +1875,14 @@ def _authorities_ensure(*, seed: int, regions: list[tuple[str, str, int, str | N
     """Create the authorities of `authority_rows` that do not exist yet (by region)."""
     rows = authority_rows(seed=seed, regions=regions)
     created = 0
+    new_profiles: list[tuple[int, AuthorityProfile]] = []
     with transaction.atomic():
         national = Authority.objects.filter(
             level=Authority.Level.NATIONAL, region__isnull=True
         ).first()
         if national is None:
             national = Authority.objects.create(**_authority_fields(rows[0]))
+            new_profiles.append((national.pk, rows[0].profile))
             created += 1
         existing = dict(
             Authority.objects.filter(region__isnull=False).values_list("region_id", "id")
@@ -1652,14 +1908,46 @@ def _authorities_ensure(*, seed: int, regions: list[tuple[str, str, int, str | N
                     region_id__in=[row.region_code for row in missing]
                 ).values_list("region_id", "id")
             )
+            new_profiles.extend((existing[row.region_code], row.profile) for row in missing)
+        _authority_profiles_create(new_profiles)
     return created
 
 
-def _authority_fields(row: AuthorityData) -> dict[str, str]:
+def _authority_fields(row: AuthorityData) -> dict[str, object]:
     return {
         "level": row.level,
         "name": row.name,
         "name_en": row.name_en,
         "complaint_phone": row.complaint_phone,
         "address": row.address,
+        **(row.profile.fields if row.profile else {}),
     }
+
+
+def _authority_profiles_create(profiles: list[tuple[int, AuthorityProfile | None]]) -> None:
+    """Insert the child rows (powers, departments, …) of newly created authorities."""
+    children: dict[type, list] = {model: [] for model, _, _ in _PROFILE_CHILDREN}
+    for authority_id, profile in profiles:
+        if profile is None:
+            continue
+        for model, attribute, names in _PROFILE_CHILDREN:
+            children[model].extend(
+                model(
+                    authority_id=authority_id,
+                    sort_order=order,
+                    **dict(zip(names, values, strict=True)),
+                )
+                for order, values in enumerate(getattr(profile, attribute))
+            )
+    for model, rows in children.items():
+        model.objects.bulk_create(rows, batch_size=2000)
+
+
+_PROFILE_CHILDREN = (
+    (AuthorityPower, "powers", ("kind", "item", "item_en", "legal_basis", "legal_basis_en")),
+    (AuthorityDepartment, "departments", ("name", "name_en", "duties", "duties_en", "phone")),
+    (AuthorityRule, "rules", ("title", "title_en", "number", "url")),
+    (AuthorityPhone, "phones", ("label", "label_en", "number")),
+    (AuthorityAddress, "addresses", ("label", "label_en", "address", "address_en")),
+    (AuthorityExclusion, "exclusions", ("matter", "matter_en", "refer_to", "refer_to_en")),
+)
