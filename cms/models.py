@@ -146,6 +146,8 @@ class ListFeedMixin(RoutablePageMixin):
 
     child_model: type[Page]
     filter_form_class: type
+    # Loaded with each item, for the list template and the JSON.
+    list_select_related: tuple[str, ...] = ("locale",)
 
     def get_filter_form(self, request: HttpRequest):
         return self.filter_form_class(request.GET)
@@ -161,14 +163,12 @@ class ListFeedMixin(RoutablePageMixin):
         filters = {key: value for key, value in form.cleaned_data.items() if value}
         items = localisation.localized_live_pages(self.child_model, within=self)
         items = self.filter_items(items, filters).order_by("-published_on", "-pk")
-        return form, items
+        return form, items.select_related(*self.list_select_related)
 
     @path("")
     def list_view(self, request: HttpRequest) -> HttpResponse:
         form, items = self.list_items(request)
-        page = Paginator(items.select_related("locale"), LIST_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
         filtered = any(request.GET.get(name) for name in form.fields)
         query = request.GET.copy()
         query.pop("page", None)
@@ -207,9 +207,7 @@ class ListFeedMixin(RoutablePageMixin):
         items, error = self._machine_items(request)
         if error:
             return error
-        page = Paginator(items.select_related("locale"), LIST_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
         return JsonResponse(
             {
                 "_meta": {
@@ -326,6 +324,7 @@ class TypicalCaseIndexPage(ListFeedMixin, PortalPage):
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.TypicalCasePage"]
+    list_select_related = ("locale", "region", "organisation", "authority")
 
     class Meta:
         verbose_name = _("typical case index page")
@@ -451,6 +450,7 @@ class InspectionResultNoticeIndexPage(ListFeedMixin, PortalPage):
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.InspectionResultNoticePage"]
+    list_select_related = ("locale", "region")
 
     class Meta:
         verbose_name = _("inspection result notice index page")

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.models import Page
@@ -17,6 +18,9 @@ from portal.records.models import CreditEvent, Organisation
 from portal.records.selectors import credit_events_public
 
 LATEST_COUNT = 5
+# The key figures count whole tables; every home page view would pay for that. Five minutes
+# late is fine for figures that change daily.
+KEY_FIGURES_CACHE_SECONDS = 300
 
 
 def latest(model: type[Page], *, count: int = LATEST_COUNT) -> list[Page]:
@@ -41,8 +45,17 @@ def index_pages() -> dict[str, Page | None]:
 def key_figures(*, on: datetime.date | None = None) -> dict[str, int]:
     """Figures for the home page, computed from the database on `on` (today):
     organisations with a public credit record, inspection results and penalties published this
-    year and still public, and typical cases published (in Chinese, each case counted once)."""
+    year and still public, and typical cases published (in Chinese, each case counted once).
+    Cached for KEY_FIGURES_CACHE_SECONDS."""
     on = on or timezone.localdate()
+    return cache.get_or_set(
+        f"cms:key-figures:{on.isoformat()}",
+        lambda: _key_figures_compute(on),
+        KEY_FIGURES_CACHE_SECONDS,
+    )
+
+
+def _key_figures_compute(on: datetime.date) -> dict[str, int]:
     public = credit_events_public(on=on)
     this_year = public.filter(published_on__year=on.year)
     return {
