@@ -15,6 +15,12 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Debian packages the portal needs at run time: Pango/HarfBuzz for WeasyPrint and a CJK font so
 # Chinese text renders in PDFs.
 DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+# `make test` only (TEST_TOOLS=1, set by scripts/test.sh): Chromium for the browser tests, and npm
+# (Debian's, only when there is none) for their checkers in package.json.
+if [[ ${TEST_TOOLS:-} == 1 ]]; then
+  DEBIAN_PACKAGES+=(chromium)
+  command -v npm >/dev/null || DEBIAN_PACKAGES+=(npm)
+fi
 missing=()
 if command -v dpkg >/dev/null; then
   for package in "${DEBIAN_PACKAGES[@]}" ${EXTRA_DEBIAN_PACKAGES:-}; do
@@ -51,6 +57,18 @@ if [[ ! -f $stamp ]]; then
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
   rm -f "$VENV"/.installed-*
   touch "$stamp"
+fi
+
+# The browser tests' checkers (axe-core, the Nu HTML checker), pinned in package-lock.json;
+# reinstalled only when the lock file changed. Their install scripts are not run: vnu-jar's would
+# download a Java, and Java 17 is already required.
+if [[ ${TEST_TOOLS:-} == 1 ]]; then
+  npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if [[ ! -f $npm_stamp ]]; then
+    say "Installing the browser tests' checkers from package-lock.json"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    touch "$npm_stamp"
+  fi
 fi
 
 say "Starting the local Elasticsearch node (skipped when ELASTICSEARCH_URL points elsewhere)"

@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # pytest-django creates its own test database; migrating the development one is not needed.
-SKIP_MIGRATE=1 scripts/bootstrap.sh
+# TEST_TOOLS=1: also Chromium and the HTML and accessibility checkers of tests/browser.
+SKIP_MIGRATE=1 TEST_TOOLS=1 scripts/bootstrap.sh
 exec .venv/bin/python -m pytest "$@"
