@@ -52,7 +52,8 @@ class OrganisationDocument(Document):
         dynamic = MetaField("strict")
 
     uscc = Keyword()
-    kind = Keyword()
+    # Facets: their global ordinals are built at refresh, not by the first search after it.
+    kind = Keyword(eager_global_ordinals=True)
     # The standard tokenizer makes one token per Han character, which works on every cluster.
     # Text is normalised in Python before it gets here (see search.normalise).
     name = Text(
@@ -72,8 +73,8 @@ class OrganisationDocument(Document):
     display_name = Keyword(index=False)
     display_name_en = Keyword(index=False)
     region_code = Keyword()
-    prefecture_code = Keyword()
-    province_code = Keyword()
+    prefecture_code = Keyword(eager_global_ordinals=True)
+    province_code = Keyword(eager_global_ordinals=True)
     region_names = Text(analyzer="standard")
     region_display = Keyword(index=False)
     industry = Keyword()
@@ -82,8 +83,8 @@ class OrganisationDocument(Document):
     updated_at = Date()
     # The public credit record, as of the day the document was built (the nightly rating refresh
     # re-saves organisations whose events entered or left the public window).
-    credit_rating = Keyword()
-    event_kinds = Keyword()
+    credit_rating = Keyword(eager_global_ordinals=True)
+    event_kinds = Keyword(eager_global_ordinals=True)
     event_counts = Object(properties={kind: Integer() for kind in CreditEvent.Kind.values})
     event_dates = Date()
     latest_event_on = Date()
