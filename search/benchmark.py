@@ -456,6 +456,18 @@ def run_trgm(probes: list[Probe], concurrency: int) -> list[Sample]:
 # Commit to searchable
 
 
+def superseded_syncs_drop(before) -> int:
+    """Delete sync tasks still waiting that were enqueued before a rebuild began: the rebuild
+    read the database after them, so they would only redo its work (a `--replace` load deletes
+    the old rows one by one, enqueuing a task each). Returns how many were dropped."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        status="READY", task_path="search.tasks.sync_organisations", enqueued_at__lt=before
+    )
+    return waiting.delete()[0]
+
+
 def commit_to_searchable(rounds: int, seed: int, timeout: float = 30.0) -> list[float]:
     """Seconds from a committed change (through the services, as staff would make it) until a
     search finds it, with the task worker running and the index refreshing every second."""

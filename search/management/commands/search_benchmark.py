@@ -9,6 +9,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 from tqdm import tqdm
 
 from portal.records.models import Organisation
@@ -70,7 +71,9 @@ class Command(BaseCommand):
         call_command("createcachetable", verbosity=0)
         rows: list[tuple[str, str, str]] = []
 
+        rebuild_started = None
         if not options["skip_rebuild"]:
+            rebuild_started = timezone.now()
             self.section("Rebuilding the index")
             started = time.monotonic()
             with tqdm(total=count, unit="doc", desc="Indexing") as bar:
@@ -111,6 +114,10 @@ class Command(BaseCommand):
             self.stdout.write("pg_trgm comparison skipped: it needs DATABASE_URL on PostgreSQL.")
 
         self.section(f"Commit to searchable ({options['commits']} changes, task worker running)")
+        if rebuild_started:
+            dropped = benchmark.superseded_syncs_drop(rebuild_started)
+            if dropped:
+                self.stdout.write(f"Dropped {dropped:,} queued syncs that the rebuild superseded.")
         with benchmark.task_worker(options["worker_interval"]):
             latencies = benchmark.commit_to_searchable(options["commits"], options["seed"])
         p50, p95 = benchmark.percentile(latencies, 0.5), benchmark.percentile(latencies, 0.95)
