@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from tests.browser.checks import (
@@ -36,13 +37,20 @@ def html_checker():
 
 
 @pytest.fixture(scope="package")
-def browser():
-    # Playwright's synchronous API leaves its event loop marked as running in this thread while
-    # the test runs; Django would then refuse the suite's ordinary synchronous ORM calls (test
-    # data, flushes between tests). Nothing here is async code, so lift the guard while the
-    # browser is open, that is during tests/browser only.
+def browser(django_db_setup):
+    # Playwright's synchronous API leaves its event loop marked as running in this thread for as
+    # long as it is started (microsoft/playwright-python#2628). Django then takes the thread for
+    # async code: (1) its guard refuses the suite's ordinary synchronous ORM calls (test data,
+    # flushes between tests), and (2) `django.db.connections` (an asgiref Local, thread
+    # critical) switches from thread-local storage to a context variable, where the test
+    # database's connection is missing; a new one would lack the serialized data that
+    # serialized_rollback restores. Nothing here is async code, so lift the guard, and hand
+    # the existing connections over, while the browser is open (during tests/browser only).
+    opened = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, connection in opened.items():
+            connections[alias] = connection
         # Root in a container: Chromium's sandbox needs user namespaces it may not have.
         chromium = playwright.chromium.launch(
             executable_path=browser_executable(),
