@@ -23,7 +23,11 @@ class YearField(forms.IntegerField):
             min_value=MIN_YEAR,
             max_value=MAX_YEAR,
             label=_("Year"),
-            widget=forms.NumberInput(attrs={"placeholder": _("any")}),
+            # A text box, not type=number: a value that did not validate is shown back as typed
+            # (type=number may not hold "abc"), and the field says what went wrong.
+            widget=forms.TextInput(
+                attrs={"placeholder": _("any"), "inputmode": "numeric", "pattern": "[0-9]{4}"}
+            ),
             **kwargs,
         )
 

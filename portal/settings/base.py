@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # django-ninja: its Swagger UI assets, served from this site (templates/ninja/swagger.html).
+    "ninja",
     # Django.
     "django.contrib.admin",
     "django.contrib.auth",

@@ -252,14 +252,6 @@ def test_inspection_result_notices(visit, subtests, content):
     )
 
 
-@pytest.mark.xfail(
-    reason=(
-        "the year filter echoes a bad value into <input type=number value=abc>, which is not "
-        "valid HTML (templates/cms/_list_tools.html and cms/forms.py)"
-    ),
-    raises=AssertionError,
-    strict=True,
-)
 def test_a_list_with_a_bad_filter_value(visit, content):
     site = visit()
     site.open("/cases/?year=abc")

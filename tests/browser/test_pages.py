@@ -294,16 +294,6 @@ def test_server_error_page(visit):
 # The open data API's documentation ---------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    "ninja" not in settings.INSTALLED_APPS,
-    reason=(
-        "django-ninja loads Swagger UI from cdn.jsdelivr.net unless 'ninja' is in INSTALLED_APPS "
-        "(portal/settings/base.py); with it, templates/ninja/swagger.html serves ninja's own "
-        "copy from this site and the page passes every check"
-    ),
-    raises=AssertionError,
-    strict=True,
-)
 def test_api_docs(visit):
     for language in LANGUAGES:
         site = visit(language)
