@@ -2,8 +2,11 @@
 
 One `INSERT … ON CONFLICT … DO UPDATE … RETURNING` per request (PostgreSQL, and SQLite from
 3.35) counts the hit and reads the count in a single round trip, without the read-modify-write
-race of a cache-held history. A fixed window lets a client send up to twice the rate across a
-window boundary; for abuse limits that is fine and far cheaper than a sliding log.
+race of a cache-held history. On PostgreSQL that transaction commits without waiting for its WAL
+flush (`synchronous_commit off`, for this transaction only): a count lost in a crash costs
+nothing, while the flush would cost every API request a disk sync (about 3 ms on this machine).
+A fixed window lets a client send up to twice the rate across a window boundary; for abuse
+limits that is fine and far cheaper than a sliding log.
 """
 
 import random
@@ -11,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 from portal.core.models import RateCounter
 
@@ -40,7 +43,9 @@ def hit(key: str, rate: str) -> Decision:
     now = time.time()
     window_start = int(now // period * period)
     table = connection.ops.quote_name(RateCounter._meta.db_table)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             f"INSERT INTO {table} (key, window_start, hits, expires_at) VALUES (%s, %s, 1, %s) "  # noqa: S608
             f"ON CONFLICT (key, window_start) DO UPDATE SET hits = {table}.hits + 1 "

@@ -22,3 +22,8 @@ WHITENOISE_USE_FINDERS = True
 API_RATES = {
     scope: "100000/m" for scope in ("search", "suggest", "organisation", "export", "report")
 }
+# Likewise one test database per run on a shared PostgreSQL server (SQLite's is in memory).
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = (  # noqa: F405
+        f"test_{DATABASES['default']['NAME']}_{os.getpid()}"  # noqa: F405
+    )
