@@ -1,0 +1,118 @@
+"""Tracking numbers and access codes.
+
+A tracking number is what people read out on the phone: ``TS-2026-7K3M-Q9XA``. After the year come
+seven random characters and one check character, all from Crockford's base 32 alphabet (no I, L,
+O or U, so nothing reads as another character). The check character is ISO 7064 Mod 37,36
+(python-stdnum) over the year and the random part: it catches every single mistyped character and
+every swap of two neighbours. The random part carries 7 × 5 = 35 bits.
+
+The access code is a separate secret: ten random Crockford characters, ``XXXXX-XXXXX``, 50 bits.
+The number and the code together carry 85 bits, and a guesser who knows a number still faces
+2^50 codes (behind a rate limit). The code is shown once, e-mailed, and stored only as a salted
+scrypt hash, compared in constant time.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+from stdnum.iso7064 import mod_37_36
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+PREFIX = "TS"
+RANDOM_LENGTH = 7
+ACCESS_CODE_LENGTH = 10
+TRACKING_NUMBER_BITS = RANDOM_LENGTH * 5  # 35
+ACCESS_CODE_BITS = ACCESS_CODE_LENGTH * 5  # 50
+
+# Crockford: read I and L as 1, O as 0; ignore case, hyphens and spaces.
+_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
+_TRACKING_SHAPE = re.compile(rf"{PREFIX}(\d{{4}})([{CROCKFORD}]{{{RANDOM_LENGTH + 1}}})")
+_CODE_SHAPE = re.compile(rf"[{CROCKFORD}]{{{ACCESS_CODE_LENGTH}}}")
+
+# scrypt with 8 MiB of memory (≈ 35 ms here): slow enough that a stolen table cannot be tried
+# against 2^50 codes, fast enough not to limit intake.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**13, 8, 1
+
+
+def _random(length: int) -> str:
+    return "".join(secrets.choice(CROCKFORD) for _ in range(length))
+
+
+def _compact(value: str) -> str:
+    return re.sub(r"[\s\-‐-―_]", "", value or "").upper().translate(_ALIASES)
+
+
+def tracking_number_generate(year: int) -> str:
+    """A new random tracking number for `year`, e.g. ``TS-2026-7K3M-Q9XA``.
+
+    The check character is drawn again in the rare case it falls outside Crockford's alphabet
+    (I, L, O, U of the 36 ISO 7064 symbols), so the number has only unambiguous characters."""
+    while True:
+        body = f"{year:04d}{_random(RANDOM_LENGTH)}"
+        check = mod_37_36.calc_check_digit(body)
+        if check in CROCKFORD:
+            break
+    random_part = body[4:] + check
+    return f"{PREFIX}-{year:04d}-{random_part[:4]}-{random_part[4:]}"
+
+
+def tracking_number_normalise(value: str) -> str | None:
+    """The canonical form of a typed tracking number (case, spaces, hyphens and Crockford's
+    look-alikes forgiven), or None when it is malformed or its check character is wrong."""
+    compact = _compact(value)
+    match = _TRACKING_SHAPE.fullmatch(compact)
+    if match is None:
+        return None
+    year, random_part = match.groups()
+    if not mod_37_36.is_valid(year + random_part):
+        return None
+    return f"{PREFIX}-{year}-{random_part[:4]}-{random_part[4:]}"
+
+
+def access_code_generate() -> str:
+    """A new access code, e.g. ``4T7QZ-MX2PA`` (50 bits)."""
+    code = _random(ACCESS_CODE_LENGTH)
+    return f"{code[:5]}-{code[5:]}"
+
+
+def access_code_normalise(value: str) -> str | None:
+    """The canonical compact form of a typed access code, or None when it is malformed."""
+    compact = _compact(value)
+    return compact if _CODE_SHAPE.fullmatch(compact) else None
+
+
+def access_code_hash(code: str, *, salt: bytes | None = None) -> str:
+    """``scrypt$n$r$p$salt$hash`` of the code's compact form."""
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        _compact(code).encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
+    )
+    encoded_salt = base64.b64encode(salt).decode()
+    encoded_digest = base64.b64encode(digest).decode()
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${encoded_salt}${encoded_digest}"
+
+
+# A hash of a code nobody holds, checked when a tracking number does not exist, so an unknown
+# number costs the same time as a wrong code.
+_DUMMY_HASH = access_code_hash(access_code_generate())
+
+
+def access_code_check(code: str, stored_hash: str | None) -> bool:
+    """Whether `code` matches `stored_hash`, in constant time. With `stored_hash` None (no such
+    complaint) a dummy hash is computed all the same, and the answer is False."""
+    try:
+        _algorithm, n, r, p, salt, digest = (stored_hash or _DUMMY_HASH).split("$")
+        computed = hashlib.scrypt(
+            _compact(code).encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=32,
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed, base64.b64decode(digest)) and stored_hash is not None

@@ -1,0 +1,223 @@
+"""Complaints and reports (投诉举报): categories, the complaint itself, its public timeline, and the
+holiday calendar that working-day deadlines count on.
+
+Personal data of the complainant (name, e-mail, phone) and the narrative (what happened, when,
+where, what they want) are never shown on a public page; the public tracking page shows only the
+timeline (`ComplaintEvent.public_text`), and only to whoever holds the tracking number and the
+access code.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintCategory(models.Model):
+    """A category of complaint in a tree that editors maintain (a Wagtail snippet): working
+    without a permit, permit fraud, unpaid wages, … Each category carries its own notice, its
+    deadlines in working days, and whether it may be filed anonymously (a report, 举报)."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
+    notice = models.TextField(
+        _("notice"), blank=True, help_text=_("Shown to the complainant when they choose it.")
+    )
+    notice_en = models.TextField(_("notice in English"), blank=True)
+    acceptance_days = models.PositiveSmallIntegerField(
+        _("acceptance deadline (working days)"), default=7
+    )
+    conclusion_days = models.PositiveSmallIntegerField(
+        _("conclusion deadline (working days)"), default=60
+    )
+    anonymous_allowed = models.BooleanField(_("may be filed anonymously"), default=False)
+    is_active = models.BooleanField(_("offered on the form"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("complaint category")
+        verbose_name_plural = _("complaint categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Holiday(models.Model):
+    """A day of the official calendar that differs from the plain week: a public holiday on a
+    weekday (休息日), or a weekend day that is a working day to make up for a holiday (调休上班)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("public holiday")
+        WORKING_DAY = "working_day", _("make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+class Complaint(models.Model):
+    """One complaint or report, from intake to conclusion. Written by `complaints.services`."""
+
+    class ComplainantKind(models.TextChoices):
+        FOREIGN_WORKER = "foreign_worker", _("a foreign worker")
+        EMPLOYEE = "employee", _("an employee")
+        OTHER = "other", _("someone else")
+
+    class SubjectKind(models.TextChoices):
+        ORGANISATION = "organisation", _("an employer or agency")
+        AUTHORITY = "authority", _("an authority")
+        OFFICER = "officer", _("an officer's conduct")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        ACCEPTED = "accepted", _("accepted")
+        NOT_ACCEPTED = "not_accepted", _("not accepted")
+        UNDER_INVESTIGATION = "under_investigation", _("under investigation")
+        INFORMATION_REQUESTED = "information_requested", _("information requested")
+        CONCLUDED = "concluded", _("concluded")
+
+    OPEN_STATUSES = (
+        Status.RECEIVED,
+        Status.ACCEPTED,
+        Status.UNDER_INVESTIGATION,
+        Status.INFORMATION_REQUESTED,
+    )
+
+    tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True)
+    access_code_hash = models.CharField(max_length=200)
+    # Who
+    complainant_kind = models.CharField(
+        _("complainant"), max_length=16, choices=ComplainantKind.choices
+    )
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="zh-hans")
+    # About whom
+    subject_kind = models.CharField(_("about"), max_length=16, choices=SubjectKind.choices)
+    subject_organisation = models.ForeignKey(
+        "records.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("organisation"),
+    )
+    subject_name = models.CharField(
+        _("name of the organisation or officer"), max_length=200, blank=True
+    )
+    subject_uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    subject_region = models.ForeignKey(
+        "core.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("city"),
+    )
+    subject_authority = models.ForeignKey(
+        "core.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_about",
+        verbose_name=_("authority complained about"),
+    )
+    # What
+    category = models.ForeignKey(
+        ComplaintCategory,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("category"),
+    )
+    what_happened = models.TextField(_("what happened"))
+    happened_when = models.CharField(_("when"), max_length=200, blank=True)
+    happened_where = models.CharField(_("where"), max_length=200, blank=True)
+    wanted_outcome = models.TextField(_("what you want"), blank=True)
+    consent_to_publish = models.BooleanField(
+        _("consents to publication of an anonymised outcome"), default=False
+    )
+    # Handling
+    routed_authority = models.ForeignKey(
+        "core.Authority",
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("handled by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.RECEIVED
+    )
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    acceptance_deadline = models.DateField(_("acceptance deadline"))
+    idempotency_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(
+                fields=["subject_organisation", "category", "status"],
+                name="complaint_duplicate_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+    @property
+    def subject_display(self) -> str:
+        """Whom it is about, as the complainant named it (public to the holder of the code)."""
+        if self.subject_organisation_id:
+            return self.subject_organisation.name
+        if self.subject_kind == self.SubjectKind.AUTHORITY and self.subject_authority_id:
+            return self.subject_authority.name
+        return self.subject_name
+
+
+class ComplaintEvent(models.Model):
+    """One step of a complaint's public timeline: what happened, when, and the deadline of the
+    next step. `public_text` is what the complainant reads on the tracking page; nothing
+    personal goes into it."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("received")
+        ACCEPTED = "accepted", _("accepted")
+        NOT_ACCEPTED = "not_accepted", _("not accepted")
+        ASSIGNED = "assigned", _("assigned")
+        UNDER_INVESTIGATION = "under_investigation", _("under investigation")
+        INFORMATION_REQUESTED = "information_requested", _("information requested")
+        CONCLUDED = "concluded", _("concluded")
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
+    )
+    kind = models.CharField(_("step"), max_length=24, choices=Kind.choices)
+    public_text = models.TextField(_("public text"), blank=True)
+    occurred_at = models.DateTimeField(_("date"))
+    deadline = models.DateField(_("deadline of the next step"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["complaint_id", "occurred_at", "id"]
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind} {self.occurred_at:%Y-%m-%d}"

@@ -1,0 +1,301 @@
+"""Writes and public reads of complaints: intake (`complaint_submit`) and tracking
+(`complaint_track`)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints import codes
+from complaints.calendar import add_working_days
+from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
+from complaints.tasks import seal, send_confirmation
+from portal.core import audit
+from portal.core.models import Authority, Region
+from portal.core.selectors import authority_for_region, national_authority
+from portal.records import uscc
+from portal.records.models import Organisation
+
+SubjectKind = Complaint.SubjectKind
+
+
+class ComplaintRoutingError(Exception):
+    """No live authority can take the complaint (not even a national one)."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What intake hands back: the complaint, the access code (only when this call created it;
+    it exists nowhere else in clear) and whether it was created now or submitted before."""
+
+    complaint: Complaint
+    access_code: str | None
+    created: bool
+
+
+def complaint_rules_check(
+    *, category: ComplaintCategory, anonymous: bool, email: str, phone: str
+) -> dict[str, str]:
+    """The intake rules on who may file how, as {field: message}; empty when they hold.
+    Anonymous filing only where the category allows it; otherwise an e-mail or a phone."""
+    errors: dict[str, str] = {}
+    if anonymous and not category.anonymous_allowed:
+        errors["anonymous"] = _(
+            "This category cannot be filed anonymously: the authority needs to reach you. "
+            "Give your name and a contact, or choose a category that is a report."
+        )
+    if not anonymous and not (email or phone):
+        errors["email"] = _(
+            "Give an e-mail address or a phone number, so the authority can reach you."
+        )
+    return errors
+
+
+def complaint_route(
+    *,
+    subject_kind: str,
+    subject_organisation: Organisation | None = None,
+    subject_uscc: str = "",
+    subject_region: Region | None = None,
+    subject_authority: Authority | None = None,
+) -> Authority:
+    """The authority that handles the complaint (谁管辖、谁负责).
+
+    About an organisation: the authority of its place (its registered region; for one not in
+    the records, the city given, else the region in its USCC). About an authority or one of its
+    officers: the level above (the national authority stays with itself). Otherwise, and when
+    nothing more specific is live, the national authority."""
+    authority: Authority | None = None
+    if subject_kind in (SubjectKind.AUTHORITY, SubjectKind.OFFICER):
+        if subject_authority is not None:
+            parent = subject_authority.parent
+            if parent is not None and parent.live:
+                authority = parent
+            elif parent is None:
+                authority = subject_authority if subject_authority.live else None
+    else:
+        region_code = ""
+        if subject_organisation is not None:
+            region_code = subject_organisation.region_id
+        elif subject_region is not None:
+            region_code = subject_region.code
+        elif subject_uscc and uscc.is_valid(subject_uscc):
+            region_code = uscc.region_code(uscc.compact(subject_uscc))
+        if region_code:
+            authority = authority_for_region(region_code)
+    authority = authority or national_authority()
+    if authority is None:
+        raise ComplaintRoutingError("No live authority to route the complaint to.")
+    return authority
+
+
+def _complaint_create(*, access_code: str, **fields) -> Complaint:
+    received_at = timezone.now()
+    category: ComplaintCategory = fields["category"]
+    deadline = add_working_days(timezone.localdate(received_at), category.acceptance_days)
+    for _attempt in range(5):
+        number = codes.tracking_number_generate(timezone.localdate(received_at).year)
+        try:
+            with transaction.atomic():
+                complaint = Complaint.objects.create(
+                    tracking_number=number,
+                    access_code_hash=codes.access_code_hash(access_code),
+                    received_at=received_at,
+                    acceptance_deadline=deadline,
+                    **fields,
+                )
+        except IntegrityError:
+            # Either the number was taken (rare: 2^35 per year) or the same form token won a
+            # race; the caller tells the two apart.
+            if Complaint.objects.filter(idempotency_key=fields["idempotency_key"]).exists():
+                raise
+            continue
+        return complaint
+    raise IntegrityError("No free tracking number after five attempts.")
+
+
+def complaint_submit(
+    *,
+    idempotency_key: str,
+    complainant_kind: str,
+    anonymous: bool,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    language: str = "zh-hans",
+    subject_kind: str,
+    subject_organisation: Organisation | None = None,
+    subject_name: str = "",
+    subject_uscc: str = "",
+    subject_region: Region | None = None,
+    subject_authority: Authority | None = None,
+    category: ComplaintCategory,
+    what_happened: str,
+    happened_when: str = "",
+    happened_where: str = "",
+    wanted_outcome: str = "",
+    consent_to_publish: bool = False,
+) -> Submission:
+    """File a complaint, in one transaction: the complaint, its first timeline step ("received",
+    with the acceptance deadline in working days), and the audit entry
+    `complaints.complaint.received`. The confirmation e-mail is enqueued on commit, so an e-mail
+    failure never loses or blocks the complaint.
+
+    Idempotent by `idempotency_key` (the form's token): a second call with the same key returns
+    the complaint of the first (``created=False``, no access code) and writes nothing.
+
+    Raises ValidationError when the intake rules (`complaint_rules_check`) fail, and
+    ComplaintRoutingError when no authority is live."""
+    existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return Submission(complaint=existing, access_code=None, created=False)
+    errors = complaint_rules_check(category=category, anonymous=anonymous, email=email, phone=phone)
+    if errors:
+        raise ValidationError(errors)
+    if anonymous:
+        name = ""
+    if subject_kind != SubjectKind.ORGANISATION:
+        subject_organisation = None
+        subject_uscc = ""
+        subject_region = None
+    elif subject_organisation is not None:
+        subject_name, subject_uscc = "", ""
+    routed = complaint_route(
+        subject_kind=subject_kind,
+        subject_organisation=subject_organisation,
+        subject_uscc=subject_uscc,
+        subject_region=subject_region,
+        subject_authority=subject_authority,
+    )
+    access_code = codes.access_code_generate()
+    try:
+        with transaction.atomic():
+            complaint = _complaint_create(
+                access_code=access_code,
+                idempotency_key=idempotency_key,
+                complainant_kind=complainant_kind,
+                anonymous=anonymous,
+                name=name,
+                email=email,
+                phone=phone,
+                language=language,
+                subject_kind=subject_kind,
+                subject_organisation=subject_organisation,
+                subject_name=subject_name,
+                subject_uscc=subject_uscc,
+                subject_region=subject_region,
+                subject_authority=subject_authority,
+                category=category,
+                what_happened=what_happened,
+                happened_when=happened_when,
+                happened_where=happened_where,
+                wanted_outcome=wanted_outcome,
+                consent_to_publish=consent_to_publish,
+                routed_authority=routed,
+            )
+            ComplaintEvent.objects.create(
+                complaint=complaint,
+                kind=ComplaintEvent.Kind.RECEIVED,
+                occurred_at=complaint.received_at,
+                deadline=complaint.acceptance_deadline,
+            )
+            audit.record(
+                action="complaints.complaint.received",
+                obj=complaint,
+                data={
+                    "tracking_number": complaint.tracking_number,
+                    "category": category.code,
+                    "subject_kind": subject_kind,
+                    "subject_organisation": subject_organisation.uscc
+                    if subject_organisation
+                    else None,
+                    "routed_authority": routed.pk,
+                    "acceptance_deadline": complaint.acceptance_deadline.isoformat(),
+                    "anonymous": anonymous,
+                },
+            )
+            if email:
+                sealed = seal(access_code)
+                transaction.on_commit(lambda: send_confirmation.enqueue(complaint.pk, sealed))
+    except IntegrityError:
+        existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return Submission(complaint=existing, access_code=None, created=False)
+    return Submission(complaint=complaint, access_code=access_code, created=True)
+
+
+# Tracking -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackedStep:
+    kind: str
+    label: str
+    public_text: str
+    occurred_at: datetime.datetime
+    deadline: datetime.date | None
+
+
+@dataclass(frozen=True)
+class TrackedComplaint:
+    """What the holder of the number and the code sees: nothing of the complainant's own data
+    and nothing of the narrative, only where it went and what happened to it."""
+
+    tracking_number: str
+    status: str
+    status_label: str
+    category: ComplaintCategory
+    subject_kind: str
+    subject: str
+    routed_authority: Authority
+    received_at: datetime.datetime
+    acceptance_deadline: datetime.date
+    steps: list[TrackedStep]
+
+
+def complaint_track(*, tracking_number: str, access_code: str) -> TrackedComplaint | None:
+    """The public timeline of the complaint, or None: the same None for a malformed number, an
+    unknown number and a wrong code, and a hash is checked in every case, so neither the answer
+    nor its timing tells whether a number exists."""
+    number = codes.tracking_number_normalise(tracking_number)
+    complaint = None
+    if number is not None:
+        complaint = (
+            Complaint.objects.select_related(
+                "category", "routed_authority", "subject_organisation", "subject_authority"
+            )
+            .filter(tracking_number=number)
+            .first()
+        )
+    stored_hash = complaint.access_code_hash if complaint is not None else None
+    if not codes.access_code_check(access_code, stored_hash) or complaint is None:
+        return None
+    if complaint.subject_kind == SubjectKind.OFFICER:
+        subject = complaint.subject_authority.name if complaint.subject_authority else ""
+    else:
+        subject = complaint.subject_display
+    return TrackedComplaint(
+        tracking_number=complaint.tracking_number,
+        status=complaint.status,
+        status_label=complaint.get_status_display(),
+        category=complaint.category,
+        subject_kind=complaint.subject_kind,
+        subject=subject,
+        routed_authority=complaint.routed_authority,
+        received_at=complaint.received_at,
+        acceptance_deadline=complaint.acceptance_deadline,
+        steps=[
+            TrackedStep(
+                kind=event.kind,
+                label=event.get_kind_display(),
+                public_text=event.public_text,
+                occurred_at=event.occurred_at,
+                deadline=event.deadline,
+            )
+            for event in complaint.events.all()
+        ],
+    )

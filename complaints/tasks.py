@@ -1,0 +1,93 @@
+"""Background work of complaints (django-tasks, database queue): the confirmation e-mail.
+
+The complaint is committed before the task is enqueued (on commit), so a mail server that is
+down delays the e-mail and never loses or blocks the complaint: the task re-enqueues itself with
+a growing delay, up to MAX_ATTEMPTS.
+
+The access code must reach the e-mail but must not sit in clear in the task queue's table. It
+travels sealed: XORed with an HMAC-SHA256 keystream (a pseudorandom function of SECRET_KEY and a
+fresh random nonce) and signed with Django's signing, so only this site can open it.
+"""
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from complaints.models import Complaint
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+MAX_RETRY_DELAY = timedelta(minutes=30)
+_SEAL_SALT = "complaints.tasks.seal"
+
+
+def _keystream(nonce: bytes, length: int) -> bytes:
+    key = hmac.new(settings.SECRET_KEY.encode(), _SEAL_SALT.encode(), hashlib.sha256).digest()
+    return hmac.new(key, nonce, hashlib.sha256).digest()[:length]
+
+
+def seal(secret: str) -> str:
+    """`secret` (at most 32 bytes) encrypted and signed for a task argument."""
+    data = secret.encode()
+    nonce = secrets.token_bytes(16)
+    cipher = bytes(a ^ b for a, b in zip(data, _keystream(nonce, len(data)), strict=True))
+    return signing.dumps([nonce.hex(), cipher.hex()], salt=_SEAL_SALT)
+
+
+def unseal(sealed: str) -> str:
+    """The secret that `seal` sealed; signing.BadSignature when it was tampered with."""
+    nonce_hex, cipher_hex = signing.loads(sealed, salt=_SEAL_SALT)
+    nonce, cipher = bytes.fromhex(nonce_hex), bytes.fromhex(cipher_hex)
+    return bytes(
+        a ^ b for a, b in zip(cipher, _keystream(nonce, len(cipher)), strict=True)
+    ).decode()
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """30 s, 1, 2, 4 … minutes, at most half an hour."""
+    return min(timedelta(seconds=30 * 2 ** (attempt - 1)), MAX_RETRY_DELAY)
+
+
+def _site_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@task()
+def send_confirmation(complaint_id: int, sealed_access_code: str, attempt: int = 1) -> str:
+    """E-mail the complainant the tracking number, the access code, where the complaint went
+    and the acceptance deadline, in the language they filed in."""
+    complaint = Complaint.objects.select_related("routed_authority", "category").get(
+        pk=complaint_id
+    )
+    context = {
+        "complaint": complaint,
+        "access_code": unseal(sealed_access_code),
+        "track_url": _site_url(reverse("complaint_track")),
+    }
+    with translation.override(complaint.language):
+        subject = render_to_string("complaints/email/confirmation_subject.txt", context).strip()
+        body = render_to_string("complaints/email/confirmation.txt", context)
+    try:
+        send_mail(subject, body, None, [complaint.email])
+    except OSError:  # smtplib.SMTPException is an OSError, as are refused connections
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("Gave up e-mailing the confirmation of complaint %s", complaint_id)
+            raise
+        delay = retry_delay(attempt)
+        logger.warning("Confirmation of complaint %s not sent; retrying in %s", complaint_id, delay)
+        send_confirmation.using(run_after=timezone.now() + delay).enqueue(
+            complaint_id, sealed_access_code, attempt + 1
+        )
+        raise
+    return complaint.tracking_number
