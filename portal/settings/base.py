@@ -200,6 +200,20 @@ RECAPTCHA_PUBLIC_KEY = env.str("RECAPTCHA_PUBLIC_KEY", default="")
 RECAPTCHA_PRIVATE_KEY = env.str("RECAPTCHA_PRIVATE_KEY", default="")
 RECAPTCHA_DOMAIN = env.str("RECAPTCHA_DOMAIN", default="www.recaptcha.net")
 
+# Complaints. The captcha of the complaint form: "altcha" (self-hosted proof of work; works where
+# Google cannot be reached), "recaptcha" (the keys above) or "none" (development only).
+COMPLAINT_CAPTCHA = env.str("COMPLAINT_CAPTCHA", default="altcha")
+# The key that signs ALTCHA challenges; empty: derived from SECRET_KEY.
+ALTCHA_HMAC_KEY = env.str("ALTCHA_HMAC_KEY", default="")
+# PBKDF2 iterations per attempt (about 256 attempts per challenge), and how long one is valid.
+ALTCHA_COST = env.int("ALTCHA_COST", default=5000)
+ALTCHA_EXPIRY_SECONDS = env.int("ALTCHA_EXPIRY_SECONDS", default=1200)
+# Requests per client address: complaints filed, and tracking lookups.
+COMPLAINT_RATES = {
+    "submit": env.str("COMPLAINT_RATE_SUBMIT", default="20/h"),
+    "track": env.str("COMPLAINT_RATE_TRACK", default="20/10m"),
+}
+
 # Wagtail.
 WAGTAIL_SITE_NAME = "外国人来华工作监管公示平台"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
