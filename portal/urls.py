@@ -40,6 +40,7 @@ urlpatterns = [
         name="authority_detail",
     ),
     path("data/", data_views.open_data, name="open_data"),
+    path("complaints/", include("complaints.urls")),
     path("data/dumps/<str:run>/<str:name>", data_views.dump_file, name="dump_file"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
