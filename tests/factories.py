@@ -160,3 +160,31 @@ class UserFactory(factory.django.DjangoModelFactory):
                     content_type__app_label="wagtailadmin", codename="access_admin"
                 )
             )
+
+
+# Complaints -----------------------------------------------------------------------------------
+
+
+class ComplaintCategoryFactory(factory.django.DjangoModelFactory):
+    """A category (the default tree comes from the complaints data migration); found by code."""
+
+    class Meta:
+        model = "complaints.ComplaintCategory"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"test-category-{n}")
+    name = factory.Sequence(lambda n: f"测试类别{n}")
+    name_en = factory.Sequence(lambda n: f"Test category {n}")
+    acceptance_days = 7
+    conclusion_days = 60
+    anonymous_allowed = False
+
+
+class HolidayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.Holiday"
+        django_get_or_create = ("date",)
+
+    date = factory.LazyFunction(lambda: _date(2026, 10, 1))
+    kind = "holiday"
+    name = "国庆节"
