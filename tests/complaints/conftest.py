@@ -53,3 +53,9 @@ def solve_captcha(client):
         return altcha.Payload(challenge, solution).to_base64()
 
     return solve
+
+
+@pytest.fixture(autouse=True)
+def _cheap_captcha(settings):
+    """A low proof-of-work cost, so solving in Python stays quick; the checks are the same."""
+    settings.ALTCHA_COST = 20
