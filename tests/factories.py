@@ -188,3 +188,29 @@ class HolidayFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(lambda: _date(2026, 10, 1))
     kind = "holiday"
     name = "国庆节"
+
+
+# Inspection items -----------------------------------------------------------------------------
+
+
+class InspectionItemFactory(factory.django.DjangoModelFactory):
+    """A live national item in force since 2024 (give `authority` a national or provincial
+    authority; publish through `portal.inspections.services` to get its history)."""
+
+    class Meta:
+        model = "inspections.InspectionItem"
+
+    code = factory.Sequence(lambda n: f"T-{n:03d}")
+    name = "外国人工作许可持证情况"
+    name_en = "Whether foreigners hold valid work permits"
+    authority = factory.SubFactory(AuthorityFactory, region=None, level="national")
+    subject_type = "employer"
+    method = "on_site"
+    legal_basis = "《中华人民共和国出境入境管理法》第四十一条"
+    legal_basis_en = "Exit and Entry Administration Law, article 41"
+    frequency = "每年一次，抽查比例不低于5%"
+    frequency_en = "Once a year, at least 5% of employers"
+    department = "外国人来华工作管理处"
+    department_en = "Foreigners' Work Administration Division"
+    in_force_from = factory.LazyFunction(lambda: _date(2024, 1, 1))
+    live = True

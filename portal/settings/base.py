@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     # Ours. Domain apps first: they import nothing from the presentation apps below them.
     "portal.core",
     "portal.records",
+    "portal.inspections",
     "search",
     "cms",
     "complaints",

@@ -1,0 +1,248 @@
+"""Inspection items in the Wagtail admin: a snippet with drafts, revisions and locking.
+
+Who may touch which item is `InspectionItemPermissionPolicy` (portal/inspections/permissions.py).
+Wagtail's snippet views check permissions per model only, so the views below check the item
+named by the URL; the form offers only the authorities in the editor's scope. Publishing goes
+through `services.inspection_item_publish`, which writes the public history and the audit
+trail; saving a draft writes the audit trail here.
+"""
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets import action_menu
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from portal.core.audit import record
+from portal.inspections import services
+from portal.inspections.models import InspectionItem
+from portal.inspections.permissions import InspectionItemPermissionPolicy, listing_authorities_for
+
+item_permission_policy = InspectionItemPermissionPolicy()
+register_permission_policy(InspectionItem, item_permission_policy, exact_class=True)
+
+
+class InspectionItemForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "authority" in self.fields and self.for_user is not None:
+            allowed = listing_authorities_for(self.for_user, "change").select_related("region")
+            self.fields["authority"].queryset = allowed.order_by("level", "region_id")
+
+    def _post_clean(self):
+        # The instance holds the cleaned values only from here on: check it as the service will.
+        super()._post_clean()
+        if self.instance.authority_id is not None:
+            try:
+                services.inspection_item_validate(self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
+
+
+def _may(user, action: str, item: InspectionItem | None) -> bool:
+    if item is None or item.pk is None:
+        return item_permission_policy.user_has_permission(user, action)
+    return item_permission_policy.user_has_permission_for_instance(user, action, item)
+
+
+class ItemScopedMixin:
+    """Check the permission a view requires against the item named by the URL."""
+
+    def scoped_item(self) -> InspectionItem | None:
+        if not hasattr(self, "_scoped_item"):
+            pk = self.kwargs.get("pk")
+            self._scoped_item = (
+                get_object_or_404(
+                    InspectionItem.objects.select_related("authority"), pk=unquote(str(pk))
+                )
+                if pk is not None
+                else None
+            )
+        return self._scoped_item
+
+    def user_has_permission(self, permission):
+        item = self.scoped_item()
+        if item is None:
+            return super().user_has_permission(permission)
+        return _may(self.request.user, permission, item)
+
+
+class PublishingMixin:
+    """Offer "publish" only to those who may publish this item; publish through the service."""
+
+    def get_available_actions(self):
+        actions = list(super().get_available_actions())
+        item = self.scoped_item() if hasattr(self, "scoped_item") else None
+        if "publish" in actions and not _may(self.request.user, "publish", item):
+            actions.remove("publish")
+        return actions
+
+    def save_instance(self):
+        instance = super().save_instance()
+        record(
+            action=f"inspections.item.{'created' if self.view_name == 'create' else 'changed'}",
+            obj=instance,
+            actor=self.request.user,
+            data={"fields": sorted(self.form.changed_data), "revision": self.new_revision.pk},
+        )
+        return instance
+
+    def publish_action(self):
+        hook_response = self.run_hook("before_publish", self.request, self.object)
+        if hook_response is not None:
+            return hook_response
+        services.inspection_item_publish(
+            item=self.object, revision=self.new_revision, actor=self.request.user
+        )
+        return self.run_hook("after_publish", self.request, self.object)
+
+
+class InspectionItemCreateView(PublishingMixin, snippet_views.CreateView):
+    pass
+
+
+class InspectionItemEditView(PublishingMixin, ItemScopedMixin, snippet_views.EditView):
+    pass
+
+
+class InspectionItemRevertView(
+    PublishingMixin, ItemScopedMixin, RevisionsRevertMixin, snippet_views.EditView
+):
+    view_name = "revisions_revert"
+
+
+class InspectionItemDeleteView(ItemScopedMixin, snippet_views.DeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            record(
+                action="inspections.item.deleted",
+                obj=self.object,
+                actor=self.request.user,
+                data={"str": str(self.object)},
+            )
+            super().delete_action()
+
+
+class InspectionItemUnpublishView(ItemScopedMixin, snippet_views.UnpublishView):
+    def unpublish(self):
+        with transaction.atomic():
+            response = super().unpublish()
+            services.inspection_item_unpublished(item=self.object, actor=self.request.user)
+        return response
+
+
+class InspectionItemUnscheduleView(ItemScopedMixin, snippet_views.RevisionsUnscheduleView):
+    pass
+
+
+class InspectionItemCompareView(ItemScopedMixin, snippet_views.RevisionsCompareView):
+    pass
+
+
+class InspectionItemPreviewRevisionView(ItemScopedMixin, snippet_views.PreviewRevisionView):
+    pass
+
+
+class InspectionItemLockView(ItemScopedMixin, snippet_views.LockView):
+    pass
+
+
+class InspectionItemUnlockView(ItemScopedMixin, snippet_views.UnlockView):
+    pass
+
+
+class InspectionItemViewSet(SnippetViewSet):
+    model = InspectionItem
+    icon = "list-ol"
+    menu_label = _("Inspection items")
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["code", "name", "authority", "subject_type", "in_force_from", "withdrawn_on"]
+    list_filter = ["subject_type", "method", "authority__level", "live"]
+    list_per_page = 50
+    search_fields = ["code", "name", "name_en", "department"]
+    search_backend_name = None  # the ORM's icontains: a few hundred rows
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    ordering = ["authority__region_id", "sort_order", "code"]
+
+    add_view_class = InspectionItemCreateView
+    edit_view_class = InspectionItemEditView
+    delete_view_class = InspectionItemDeleteView
+    unpublish_view_class = InspectionItemUnpublishView
+    revisions_unschedule_view_class = InspectionItemUnscheduleView
+    revisions_compare_view_class = InspectionItemCompareView
+    revisions_view_class = InspectionItemPreviewRevisionView
+    lock_view_class = InspectionItemLockView
+    unlock_view_class = InspectionItemUnlockView
+
+    @property
+    def revisions_revert_view_class(self):
+        return InspectionItemRevertView
+
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("code"), FieldPanel("authority")]),
+            FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
+            FieldRowPanel([FieldPanel("subject_type"), FieldPanel("method")]),
+            FieldRowPanel([FieldPanel("legal_basis"), FieldPanel("legal_basis_en")]),
+            FieldRowPanel([FieldPanel("frequency"), FieldPanel("frequency_en")]),
+            FieldRowPanel([FieldPanel("department"), FieldPanel("department_en")]),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("in_force_from"), FieldPanel("withdrawn_on")]),
+                    FieldPanel("sort_order"),
+                ],
+                heading=_("In force"),
+            ),
+        ],
+        base_form_class=InspectionItemForm,
+    )
+
+
+register_snippet(InspectionItemViewSet)
+
+
+# The action menu: Publish and Unpublish follow the policy, not Django's model permissions.
+
+
+class ItemPublishMenuItem(action_menu.PublishMenuItem):
+    def is_shown(self, context):
+        return not context.get("locked_for_user") and _may(
+            context["request"].user, "publish", context.get("instance")
+        )
+
+
+class ItemUnpublishMenuItem(action_menu.UnpublishMenuItem):
+    def is_shown(self, context):
+        instance = context.get("instance")
+        return (
+            not context.get("locked_for_user")
+            and context["view"] == "edit"
+            and instance is not None
+            and instance.live
+            and _may(context["request"].user, "publish", instance)
+        )
+
+
+@hooks.register("construct_snippet_action_menu")
+def inspection_item_action_menu(menu_items, request, context):
+    if context.get("model") is not InspectionItem:
+        return
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if not isinstance(item, action_menu.PublishMenuItem | action_menu.UnpublishMenuItem)
+    ]
+    for item in (ItemUnpublishMenuItem(order=20), ItemPublishMenuItem(order=30)):
+        if item.is_shown(context):
+            menu_items.append(item)
