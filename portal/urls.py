@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -17,7 +19,10 @@ from search import views as search_views
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is a form on every page. Without a CSRF token in it, pages set no
+    # cookie and can be cached for every anonymous visitor (cms/page_cache.py); a forged switch
+    # could only change someone's display language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("search/", search_views.organisation_search, name="organisation_search"),
     path(
         "organisations/<str:uscc>/",

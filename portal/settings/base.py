@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, keeping the cookie-based language of views outside the pages.
     "cms.middleware.PageLocaleMiddleware",
+    # Whole pages for anonymous visitors, keyed by the language set just above.
+    "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,6 +177,9 @@ CREDIT_CLOCK = {
 # cache needs no extra service (`manage.py createcachetable` creates its table); use
 # redis://… or memcache://… at scale.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
+# How long a rendered page is kept for anonymous visitors; any publication clears them all
+# (cms/page_cache.py). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # Requests per client address, per endpoint of the open data API (429 with Retry-After beyond).
 API_RATES = {

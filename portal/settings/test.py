@@ -12,6 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # One prefix per test run, so two runs against the same node (a developer's and CI's) never
 # delete each other's indices.
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default=f"test-{os.getpid()}")
+# Tests see every change at once; tests/cms/test_page_cache.py turns the page cache on.
+PAGE_CACHE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
