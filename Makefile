@@ -1,6 +1,6 @@
 # The two commands: `make run` serves the portal with demo data, `make test` runs the test suite.
 # Both set up everything they need first (see scripts/bootstrap.sh) and are safe to repeat.
-.PHONY: run test stop lint format benchmark
+.PHONY: run test stop lint format benchmark page-benchmark
 
 run:
 	scripts/run.sh
@@ -11,6 +11,10 @@ test:
 # The search benchmark on a database of its own; e.g. make benchmark ARGS="--organisations 1000000 --replace"
 benchmark:
 	scripts/benchmark.sh $(ARGS)
+
+# Page render times and anonymous requests/s with wrk against gunicorn (same database as above)
+page-benchmark:
+	scripts/page_benchmark.sh $(ARGS)
 
 # Stops the local Elasticsearch node that `make run` / `make test` started.
 stop:
