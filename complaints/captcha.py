@@ -17,7 +17,11 @@ import json
 
 import altcha
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_recaptcha.fields import ReCaptchaField
+from django_recaptcha.widgets import ReCaptchaV2Checkbox
 
 from portal.core import ratelimit
 
@@ -65,3 +69,20 @@ def altcha_verify(payload: str) -> bool:
     # replay within the expiry remains possible: it still costs a new form token).
     signature = json.loads(base64.b64decode(payload))["challenge"]["signature"]
     return ratelimit.hit(f"altcha:{signature}", "1/d").allowed
+
+
+class RecaptchaField(ReCaptchaField):
+    widget = ReCaptchaV2Checkbox  # rendered by our template (no app templates needed)
+
+    """django-recaptcha's field, verified against RECAPTCHA_DOMAIN, that also turns an
+    unreachable verification service (refused, timed out, DNS) into a form error: the library
+    only catches HTTP errors, and Google is unreachable from many networks."""
+
+    def validate(self, value) -> None:
+        try:
+            super().validate(value)
+        except OSError as error:  # urllib's URLError, socket timeouts
+            raise ValidationError(
+                _("The verification service cannot be reached. Please try again later."),
+                code="captcha_unreachable",
+            ) from error

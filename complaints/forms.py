@@ -150,9 +150,7 @@ class ComplaintForm(forms.Form):
                 widget=forms.HiddenInput,
             )
         elif captcha.mode() == "recaptcha":
-            from django_recaptcha.fields import ReCaptchaField
-
-            self.fields["captcha"] = ReCaptchaField(label=_("Verification"))
+            self.fields["captcha"] = captcha.RecaptchaField(label=_("Verification"))
         if not self.is_bound:
             self.initial.setdefault("form_token", uuid.uuid4().hex)
 

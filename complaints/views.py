@@ -52,6 +52,8 @@ def _form_page(
         "categories": categories_for_form(),
         "captcha_mode": captcha.mode(),
         "altcha_language": "en" if (get_language() or "").startswith("en") else "zh-cn",
+        "recaptcha_public_key": settings.RECAPTCHA_PUBLIC_KEY,
+        "recaptcha_domain": settings.RECAPTCHA_DOMAIN,
         **extra,
     }
     return render(request, "complaints/complaint_form.html", context, status=status)
