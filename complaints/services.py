@@ -257,10 +257,10 @@ class TrackedComplaint:
     steps: list[TrackedStep]
 
 
-def complaint_track(*, tracking_number: str, access_code: str) -> TrackedComplaint | None:
-    """The public timeline of the complaint, or None: the same None for a malformed number, an
-    unknown number and a wrong code, and a hash is checked in every case, so neither the answer
-    nor its timing tells whether a number exists."""
+def complaint_get_for_holder(*, tracking_number: str, access_code: str) -> Complaint | None:
+    """The complaint whose number and access code these are, or None: the same None for a
+    malformed number, an unknown number and a wrong code, and a hash is checked in every case,
+    so neither the answer nor its timing tells whether a number exists."""
     number = codes.tracking_number_normalise(tracking_number)
     complaint = None
     if number is not None:
@@ -274,10 +274,24 @@ def complaint_track(*, tracking_number: str, access_code: str) -> TrackedComplai
     stored_hash = complaint.access_code_hash if complaint is not None else None
     if not codes.access_code_check(access_code, stored_hash) or complaint is None:
         return None
+    return complaint
+
+
+def complaint_public_subject(complaint: Complaint) -> str:
+    """Whom the complaint is about, as the holder's pages and the receipt show it: the
+    organisation or authority; for an officer, only their authority (no name on paper)."""
     if complaint.subject_kind == SubjectKind.OFFICER:
-        subject = complaint.subject_authority.name if complaint.subject_authority else ""
-    else:
-        subject = complaint.subject_display
+        return complaint.subject_authority.name if complaint.subject_authority else ""
+    return complaint.subject_display
+
+
+def complaint_track(*, tracking_number: str, access_code: str) -> TrackedComplaint | None:
+    """The public timeline of the complaint for the holder of its number and access code, or
+    None (see `complaint_get_for_holder`)."""
+    complaint = complaint_get_for_holder(tracking_number=tracking_number, access_code=access_code)
+    if complaint is None:
+        return None
+    subject = complaint_public_subject(complaint)
     return TrackedComplaint(
         tracking_number=complaint.tracking_number,
         status=complaint.status,

@@ -11,12 +11,18 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints import captcha
 from complaints.forms import ComplaintForm, TrackForm
+from complaints.receipts import complaint_receipt_render
 from complaints.selectors import categories_for_form, complaint_open_duplicate_exists
-from complaints.services import ComplaintRoutingError, complaint_submit, complaint_track
+from complaints.services import (
+    ComplaintRoutingError,
+    complaint_get_for_holder,
+    complaint_submit,
+    complaint_track,
+)
 from portal.core import ratelimit
 
 
@@ -141,7 +147,40 @@ def complaint_track_view(request: HttpRequest) -> HttpResponse:
             {"form": form, "not_found": True},
             status=404,
         )
-    return render(request, "complaints/complaint_status.html", {"tracked": tracked})
+    return render(
+        request,
+        "complaints/complaint_status.html",
+        {"tracked": tracked, "access_code": form.cleaned_data["access_code"]},
+    )
+
+
+@never_cache
+@require_POST
+def complaint_receipt(request: HttpRequest) -> HttpResponse:
+    """The PDF receipt, for the holder of the number and the access code (sent by POST, so the
+    code stays out of addresses and logs); rate-limited with tracking."""
+    limited = _rate_limited(request, "track")
+    if limited is not None:
+        return limited
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return render(request, "complaints/complaint_track.html", {"form": form}, status=400)
+    complaint = complaint_get_for_holder(
+        tracking_number=form.cleaned_data["tracking_number"],
+        access_code=form.cleaned_data["access_code"],
+    )
+    if complaint is None:
+        return render(
+            request,
+            "complaints/complaint_track.html",
+            {"form": form, "not_found": True},
+            status=404,
+        )
+    language = "en" if (get_language() or "").startswith("en") else "zh-hans"
+    pdf = complaint_receipt_render(complaint=complaint, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{complaint.tracking_number}.pdf"'
+    return response
 
 
 @never_cache
