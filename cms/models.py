@@ -406,6 +406,10 @@ class TypicalCasePage(ListItemMixin, PortalPage):
         index.SearchField("introduction"),
         index.SearchField("facts"),
         index.SearchField("findings"),
+        index.SearchField("legal_basis"),
+        index.SearchField("decision"),
+        index.SearchField("decision_number"),
+        index.SearchField("penalty"),
         index.FilterField("status"),
     ]
 
@@ -510,7 +514,11 @@ class InspectionResultNoticePage(ListItemMixin, PortalPage):
         InlinePanel("results", heading=_("Inspected subjects and results"), label=_("result")),
         FieldPanel("published_on"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("introduction")]
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("inspection_items"),
+        index.SearchField("batch_reference"),
+    ]
 
     parent_page_types = ["cms.InspectionResultNoticeIndexPage"]
     subpage_types: list[str] = []

@@ -1,11 +1,17 @@
-"""Reads for the public pages: latest items, key figures, an organisation's typical cases."""
+"""Reads for the public pages: latest items, key figures, an organisation's typical cases, and
+the site search over the pages."""
 
 import datetime
+import re
+from collections.abc import Sequence
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
+from wagtail.search import index
 
 from cms import localisation
 from cms.models import (
@@ -80,3 +86,68 @@ def typical_cases_for_organisation(organisation: Organisation) -> list[TypicalCa
         .select_related("locale")
         .order_by("-published_on", "-pk")
     )
+
+
+# Site search over the pages ------------------------------------------------------------------
+
+# Han characters (CJK unified ideographs, extension A, compatibility ideographs).
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NOT_WORD = re.compile(r"[^\w\s]+")
+
+
+def _text_fields(model: type[Page]) -> list[str]:
+    """The model's own text columns among its search fields (not Page's, not StreamFields)."""
+    names = []
+    for search_field in model.get_search_fields():
+        if not isinstance(search_field, index.SearchField):
+            continue
+        try:
+            field = model._meta.get_field(search_field.field_name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.CharField | models.TextField) and field.model is model:
+            names.append(search_field.field_name)
+    return names
+
+
+def _substring_condition(term: str) -> Q:
+    condition = Q(title__icontains=term) | Q(search_description__icontains=term)
+    for model in get_page_models():
+        if model._meta.app_label != "cms" or model._meta.abstract:
+            continue
+        for name in _text_fields(model):
+            condition |= Q(**{f"{model._meta.model_name}__{name}__icontains": term})
+    return condition
+
+
+def pages_search(text: str) -> Sequence[Page]:
+    """Live, public pages in the active language (no fallback to Chinese: a search in English
+    lists English pages) that match `text`, as specific pages.
+
+    Words in Latin script go through Wagtail's search backend (the database backend: PostgreSQL
+    full text with stemming and ranking in production, SQLite's FTS or a plain fallback
+    locally), every word required, best first. Neither PostgreSQL's parser nor SQLite's
+    tokenizer splits Chinese into words (a run of Han characters is one token), so a query with
+    Han characters instead matches each of its space-separated terms as a substring of the
+    title, the description and the page type's text fields, newest first.
+    """
+    # Words only: quotes, brackets and operators mean syntax to SQLite's FTS and PostgreSQL's
+    # tsquery, and a visitor's stray quote must not break the query.
+    text = " ".join(_NOT_WORD.sub(" ", text).split())
+    pages = Page.objects.live().public().filter(locale=localisation.active_locale(), depth__gt=1)
+    if not text:
+        return pages.none()
+    if _HAN.search(text):
+        condition = Q()
+        for term in text.split(" "):
+            condition &= _substring_condition(term)
+        return pages.filter(condition).order_by("-last_published_at", "-pk").specific()
+    return pages.specific().search(text, operator="and")
+
+
+def page_search_summary(page: Page) -> str:
+    """The text a search result shows under a page's title."""
+    summary = getattr(page, "summary", None)
+    if callable(summary):
+        return summary()
+    return getattr(page, "introduction", "") or page.search_description

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import search_views as cms_search_views
 from cms.sitemaps import PortalSitemap
 from portal.api import api
 from portal.core import views as core_views
@@ -23,7 +24,8 @@ urlpatterns = [
     # cookie and can be cached for every anonymous visitor (cms/page_cache.py); a forged switch
     # could only change someone's display language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("search/", search_views.organisation_search, name="organisation_search"),
+    # One search page with tabs (credit records, pages): cms/search_views.py.
+    path("search/", cms_search_views.site_search, name="organisation_search"),
     path(
         "organisations/<str:uscc>/",
         search_views.organisation_detail,

@@ -113,3 +113,15 @@ class OrganisationSearchForm(forms.Form):
             size=data.get("size") or PAGE_SIZES[0],
             after=data.get("after"),
         )
+
+
+class SiteSearchTabForm(forms.Form):
+    """What the search page's tabs share: the query, the tab, and the page of the pages tab."""
+
+    TABS = (("credit", _("Credit records")), ("pages", _("Pages")))
+
+    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, strip=True)
+    tab = forms.ChoiceField(required=False, choices=TABS)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**5)
+
+    clean_q = OrganisationSearchForm.clean_q

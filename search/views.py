@@ -64,9 +64,11 @@ def _links(params: QueryDict, results: OrganisationResults) -> dict:
     return links
 
 
-def organisation_search(request: HttpRequest) -> HttpResponse:
+def organisation_search(request: HttpRequest, *, tabs: list[dict] | None = None) -> HttpResponse:
+    """The credit search. `tabs`: the search page's tabs (cms.search_views.site_search, which
+    serves this address), shown above the results with this tab's count filled in."""
     form = OrganisationSearchForm(request.GET or None)
-    context: dict = {"form": form, "results": None}
+    context: dict = {"form": form, "results": None, "tab": "credit", "tabs": tabs}
     if not request.GET:
         return render(request, "search/organisation_search.html", context)
     if not form.is_valid():
@@ -80,6 +82,8 @@ def organisation_search(request: HttpRequest) -> HttpResponse:
         results = organisations_search(query)
     except SearchUnavailable:
         return render(request, "search/search_unavailable.html", context, status=503)
+    if tabs:
+        tabs[0]["count"] = results.total
     context.update(results=results, links=_links(request.GET, results))
     return render(request, "search/organisation_search.html", context)
 
