@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints import captcha, codes
+from complaints.attachments import attachments_inspect
 from complaints.models import Complaint, ComplaintCategory
 from complaints.selectors import authorities_for_form, categories_for_form, regions_for_form
 from complaints.services import complaint_rules_check
@@ -24,6 +25,25 @@ _TOKEN = re.compile(r"[0-9a-f]{32}")
 def _bilingual(obj, field: str) -> str:
     english = getattr(obj, f"{field}_en", "") if is_english() else ""
     return english or getattr(obj, field)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input; each inspected by content (`complaints.attachments`)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        uploads = [item for item in (data or []) if item]
+        if not uploads:
+            return []
+        return attachments_inspect(uploads)
+
+    def to_python(self, data):
+        return data
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -120,6 +140,14 @@ class ComplaintForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    attachments = AttachmentsField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_(
+            "Optional: up to 5 files, PDF, JPEG, PNG or Word (DOCX), at most 10 MB each. "
+            "Location and camera data are removed from photos. Only the authority sees them."
+        ),
+    )
     consent_to_publish = forms.BooleanField(
         label=_(
             "The authority may publish the outcome without my name or any detail that identifies me"
@@ -139,6 +167,7 @@ class ComplaintForm(forms.Form):
                 "data-suggest": "/api/suggest",
             }
         )
+        self.fields["attachments"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["name"].widget.attrs["autocomplete"] = "name"

@@ -7,8 +7,12 @@ timeline (`ComplaintEvent.public_text`), and only to whoever holds the tracking 
 access code.
 """
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from complaints.attachments import attachment_storage
 
 
 class ComplaintCategory(models.Model):
@@ -221,3 +225,31 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.occurred_at:%Y-%m-%d}"
+
+
+def _attachment_path(instance: "ComplaintAttachment", filename: str) -> str:
+    # A random name: nothing of the original name (which may hold personal data) on disk.
+    return f"{instance.complaint.received_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class ComplaintAttachment(models.Model):
+    """Evidence filed with a complaint (see `complaints.attachments`): stored privately, never
+    under a public URL."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("complaint")
+    )
+    file = models.FileField(_("file"), storage=attachment_storage, upload_to=_attachment_path)
+    original_name = models.CharField(_("name given"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["complaint_id", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

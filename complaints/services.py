@@ -2,16 +2,19 @@
 (`complaint_track`)."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints import codes
+from complaints.attachments import InspectedFile
 from complaints.calendar import add_working_days
-from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
+from complaints.models import Complaint, ComplaintAttachment, ComplaintCategory, ComplaintEvent
 from complaints.tasks import seal, send_confirmation
 from portal.core import audit
 from portal.core.models import Authority, Region
@@ -138,10 +141,12 @@ def complaint_submit(
     happened_where: str = "",
     wanted_outcome: str = "",
     consent_to_publish: bool = False,
+    attachments: Sequence[InspectedFile] = (),
 ) -> Submission:
     """File a complaint, in one transaction: the complaint, its first timeline step ("received",
     with the acceptance deadline in working days), and the audit entry
-    `complaints.complaint.received`. The confirmation e-mail is enqueued on commit, so an e-mail
+    `complaints.complaint.received`, and the attachments (already inspected by
+    `complaints.attachments`). The confirmation e-mail is enqueued on commit, so an e-mail
     failure never loses or blocks the complaint.
 
     Idempotent by `idempotency_key` (the form's token): a second call with the same key returns
@@ -196,6 +201,15 @@ def complaint_submit(
                 consent_to_publish=consent_to_publish,
                 routed_authority=routed,
             )
+            for attachment in attachments:
+                ComplaintAttachment.objects.create(
+                    complaint=complaint,
+                    file=ContentFile(attachment.content, name=attachment.kind),
+                    original_name=attachment.original_name,
+                    content_type=attachment.content_type,
+                    size=len(attachment.content),
+                    sha256=attachment.sha256,
+                )
             ComplaintEvent.objects.create(
                 complaint=complaint,
                 kind=ComplaintEvent.Kind.RECEIVED,
@@ -215,6 +229,7 @@ def complaint_submit(
                     "routed_authority": routed.pk,
                     "acceptance_deadline": complaint.acceptance_deadline.isoformat(),
                     "anonymous": anonymous,
+                    "attachments": [item.sha256 for item in attachments],
                 },
             )
             if email:

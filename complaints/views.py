@@ -75,7 +75,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     limited = _rate_limited(request, "submit")
     if limited is not None:
         return limited
-    form = ComplaintForm(request.POST)
+    form = ComplaintForm(request.POST, request.FILES)
     if form.is_spam:
         return _form_page(request, ComplaintForm(), status=400, rejected=True)
     if not form.is_valid():
@@ -102,6 +102,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             happened_where=data["happened_where"],
             wanted_outcome=data["wanted_outcome"],
             consent_to_publish=data["consent_to_publish"],
+            attachments=data["attachments"],
         )
     except ComplaintRoutingError:
         return render(request, "complaints/unavailable.html", status=503)

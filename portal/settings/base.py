@@ -219,6 +219,10 @@ COMPLAINT_RATES = {
     "submit": env.str("COMPLAINT_RATE_SUBMIT", default="20/h"),
     "track": env.str("COMPLAINT_RATE_TRACK", default="20/10m"),
 }
+# Where complaint attachments are kept: outside MEDIA_ROOT, served by no URL.
+COMPLAINT_ATTACHMENTS_ROOT = Path(
+    env.str("COMPLAINT_ATTACHMENTS_ROOT", default=str(BASE_DIR / "var" / "complaint-attachments"))
+)
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "外国人来华工作监管公示平台"
