@@ -13,8 +13,15 @@ from tests.factories import AuthorityFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+PAYSLIP = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 # The category as the select shows it in each language (the data migration's names).
 CATEGORY = {"en": "Unpaid wages", "zh-hans": "拖欠工资"}
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings, tmp_path):
+    settings.COMPLAINT_ATTACHMENTS_ROOT = tmp_path / "attachments"
 
 
 @pytest.fixture
@@ -51,6 +58,10 @@ def file_complaint(visitor, employer, language: str) -> tuple[str, str]:
     page.select_option("#id_category", label=CATEGORY[language])
     assert page.locator("#category-notice").inner_text().strip()  # the category's notice
     page.fill("#id_what_happened", "Wages for two months were not paid.")
+    page.set_input_files(
+        "#id_attachments",
+        files=[{"name": "payslip.pdf", "mimeType": "application/pdf", "buffer": PAYSLIP}],
+    )
     page.check("#id_consent_to_publish")
     # The proof of work runs in the browser; the widget says when it is done.
     # Clicked through its label, as a person does (the drawn tick covers the box itself).
@@ -79,6 +90,7 @@ def test_file_a_complaint_see_the_confirmation_and_track_it(visit, shenzhen, emp
     assert complaint.subject_organisation == employer
     assert complaint.routed_authority == shenzhen
     assert complaint.language == language
+    assert [item.original_name for item in complaint.attachments.all()] == ["payslip.pdf"]
     assert re.fullmatch(r"TS-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", number)
     confirmation = visitor.page.content()
     assert complaint.acceptance_deadline.isoformat() in confirmation
@@ -88,6 +100,13 @@ def test_file_a_complaint_see_the_confirmation_and_track_it(visit, shenzhen, emp
     else:
         assert "深圳市人力资源和社会保障局" in confirmation
     visitor.assert_self_contained()
+
+    # The receipt, from the confirmation page.
+    with visitor.page.expect_download() as download:
+        visitor.page.locator(".receipt-form button").first.click()
+    assert download.value.suggested_filename == f"{number}.pdf"
+    with open(download.value.path(), "rb") as receipt:
+        assert receipt.read(5) == b"%PDF-"
 
     visitor.open("/complaints/track/")
     visitor.assert_page_passes()
