@@ -9,6 +9,8 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
 $PY manage.py load_demo_data --if-empty --organisations "${DEMO_ORGANISATIONS:-2000}"
+# Inspection items and pages in both languages; adds only what is missing.
+$PY manage.py load_demo_content
 # Creates the index, or rebuilds it when it holds fewer documents than the database.
 $PY manage.py search_index ensure
 
