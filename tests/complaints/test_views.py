@@ -254,3 +254,17 @@ def test_tracking_is_rate_limited(client, authorities, settings):
     data = {"tracking_number": codes.tracking_number_generate(2026), "access_code": "AAAAA-AAAAA"}
     statuses = [client.post(TRACK_URL, data).status_code for _ in range(4)]
     assert statuses == [404, 404, 404, 429]
+
+
+def test_a_ten_megabyte_description_gets_400_not_500(client, authorities, wages, solve_captcha):
+    data = form_data(wages, solve_captcha, what_happened="长" * (10 * 1024 * 1024 // 3))
+    response = client.post(FORM_URL, data)
+    assert response.status_code == 400
+    assert Complaint.objects.count() == 0
+
+
+def test_a_forged_tracking_number_gets_a_clear_400(english, authorities):
+    for forged in ("TS-2026-AAAA-AAA", "' OR 1=1 --", "<script>", "TS-9999-" + "Z" * 40):
+        response = english.post(TRACK_URL, {"tracking_number": forged, "access_code": "x"})
+        assert response.status_code == 400
+        assert "<script>" not in response.content.decode().split("<main", 1)[1]
