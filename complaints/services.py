@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,8 +17,8 @@ from complaints.calendar import add_working_days
 from complaints.models import Complaint, ComplaintAttachment, ComplaintCategory, ComplaintEvent
 from complaints.tasks import seal, send_confirmation
 from portal.core import audit
-from portal.core.models import Authority, Region
-from portal.core.selectors import authority_for_region, national_authority
+from portal.core.models import Authority, Region, StaffMembership
+from portal.core.selectors import authority_for_region, authority_in_scope, national_authority
 from portal.records import uscc
 from portal.records.models import Organisation
 
@@ -327,4 +327,105 @@ def complaint_track(*, tracking_number: str, access_code: str) -> TrackedComplai
             )
             for event in complaint.events.all()
         ],
+    )
+
+
+# Handling -------------------------------------------------------------------------------------
+# The first steps an officer takes; the staff views that call them come with the handling slice.
+
+
+def _officer_check(*, actor, complaint: Complaint) -> None:
+    """Only officers (or supervisors) whose scope covers the handling authority may act."""
+    roles = {StaffMembership.Role.OFFICER, StaffMembership.Role.SUPERVISOR}
+    if not authority_in_scope(actor, complaint.routed_authority, roles=roles):
+        raise PermissionDenied("Not an officer of the authority that handles this complaint.")
+
+
+def _step(
+    *,
+    complaint: Complaint,
+    actor,
+    kind: str,
+    status: str,
+    public_text: str,
+    deadline: datetime.date | None,
+    allowed_from: tuple[str, ...],
+) -> ComplaintEvent:
+    _officer_check(actor=actor, complaint=complaint)
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status not in allowed_from:
+            raise ValidationError(
+                _("This step is not possible while the complaint is “%(status)s”."),
+                params={"status": locked.get_status_display()},
+                code="invalid_transition",
+            )
+        before = locked.status
+        locked.status = status
+        locked.save(update_fields=["status"])
+        event = ComplaintEvent.objects.create(
+            complaint=locked,
+            kind=kind,
+            public_text=public_text,
+            occurred_at=timezone.now(),
+            deadline=deadline,
+        )
+        audit.record(
+            action=f"complaints.complaint.{kind}",
+            obj=locked,
+            actor=actor,
+            data={"before": {"status": before}, "after": {"status": status}, "event": event.pk},
+        )
+    complaint.status = status
+    return event
+
+
+def complaint_accept(*, complaint: Complaint, actor, public_text: str = "") -> ComplaintEvent:
+    """Accept a received complaint (受理): the conclusion deadline starts, in working days of its
+    category. Audited as `complaints.complaint.accepted`."""
+    deadline = add_working_days(timezone.localdate(), complaint.category.conclusion_days)
+    return _step(
+        complaint=complaint,
+        actor=actor,
+        kind=ComplaintEvent.Kind.ACCEPTED,
+        status=Complaint.Status.ACCEPTED,
+        public_text=public_text,
+        deadline=deadline,
+        allowed_from=(Complaint.Status.RECEIVED,),
+    )
+
+
+def complaint_not_accept(*, complaint: Complaint, actor, reason: str, rule: str) -> ComplaintEvent:
+    """Decline a received complaint (不予受理), with the reason and the rule, both public to the
+    holder of the code. Audited as `complaints.complaint.not_accepted`."""
+    if not reason.strip() or not rule.strip():
+        raise ValidationError(_("Give the reason and the rule."), code="reason_required")
+    return _step(
+        complaint=complaint,
+        actor=actor,
+        kind=ComplaintEvent.Kind.NOT_ACCEPTED,
+        status=Complaint.Status.NOT_ACCEPTED,
+        public_text=f"{reason.strip()}\n{rule.strip()}",
+        deadline=None,
+        allowed_from=(Complaint.Status.RECEIVED,),
+    )
+
+
+def complaint_conclude(*, complaint: Complaint, actor, outcome: str) -> ComplaintEvent:
+    """Conclude an accepted complaint (办结) with its outcome, public to the holder of the code.
+    Audited as `complaints.complaint.concluded`."""
+    if not outcome.strip():
+        raise ValidationError(_("Give the outcome."), code="outcome_required")
+    return _step(
+        complaint=complaint,
+        actor=actor,
+        kind=ComplaintEvent.Kind.CONCLUDED,
+        status=Complaint.Status.CONCLUDED,
+        public_text=outcome.strip(),
+        deadline=None,
+        allowed_from=(
+            Complaint.Status.ACCEPTED,
+            Complaint.Status.UNDER_INVESTIGATION,
+            Complaint.Status.INFORMATION_REQUESTED,
+        ),
     )
