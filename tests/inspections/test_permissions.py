@@ -144,3 +144,42 @@ def test_an_editor_cannot_list_an_item_under_a_prefecture(client, authorities):
 
     assert response.status_code == 200  # the form again, with the error
     assert not InspectionItem.objects.filter(code="4403-01").exists()
+
+
+def test_a_reviewer_adds_and_publishes_an_item_then_unpublishes_it(client, authorities):
+    reviewer = _staff(authorities["zhejiang"], "reviewer")
+    client.force_login(reviewer)
+
+    listing = client.get("/admin/snippets/inspections/inspectionitem/")
+    assert listing.status_code == 200
+
+    created = client.post(
+        "/admin/snippets/inspections/inspectionitem/add/",
+        {
+            "code": "33-09",
+            "authority": authorities["zhejiang"].pk,
+            "name": "数字经济企业聘用外国人情况",
+            "name_en": "Hiring of foreigners by digital economy firms",
+            "subject_type": "employer",
+            "method": "online",
+            "legal_basis": "《中华人民共和国出境入境管理法》第四十一条",
+            "department": "外国人来华工作管理处",
+            "in_force_from": "2025-01-01",
+            "sort_order": 3,
+            "action-publish": "1",
+        },
+    )
+
+    assert created.status_code == 302
+    item = InspectionItem.objects.get(code="33-09")
+    assert item.live
+    assert InspectionItemChange.objects.get(item=item).kind == "added"
+    assert AuditEntry.objects.filter(action="inspections.item.created", actor=reviewer).exists()
+
+    unpublished = client.post(f"/admin/snippets/inspections/inspectionitem/unpublish/{item.pk}/")
+
+    assert unpublished.status_code == 302
+    item.refresh_from_db()
+    assert not item.live
+    assert InspectionItemChange.objects.filter(item=item, kind="withdrawn").exists()
+    assert AuditEntry.objects.filter(action="inspections.item.unpublished", actor=reviewer).exists()
