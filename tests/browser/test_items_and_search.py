@@ -130,7 +130,11 @@ def test_the_search_tabs_in_both_languages(visit, subtests, content):
         visit,
         subtests,
         [
-            ("zh-hans", "/search/?q=%E5%B7%A5%E4%BD%9C%E8%AE%B8%E5%8F%AF", ("用人单位和中介机构信用记录",)),
+            (
+                "zh-hans",
+                "/search/?q=%E5%B7%A5%E4%BD%9C%E8%AE%B8%E5%8F%AF",
+                ("用人单位和中介机构信用记录",),
+            ),
             (
                 "zh-hans",
                 "/search/?q=%E5%B7%A5%E4%BD%9C%E8%AE%B8%E5%8F%AF&tab=pages",
