@@ -160,5 +160,9 @@ def test_the_tabs_are_links_that_keep_the_query(visit, content):
     current = site.page.get_by_role("navigation", name="What to search").locator(
         '[aria-current="page"]'
     )
-    assert current.inner_text() == "Pages (1)"
+    # The tab's count is the number of pages listed (PostgreSQL's stemming may find more
+    # pages than SQLite does, such as the default tree's pages mentioning a permit).
+    found = site.page.locator(".page-results > li").count()
+    assert found >= 1
+    assert current.inner_text() == f"Pages ({found})"
     assert site.page.locator("#id_q").input_value() == "permits"
