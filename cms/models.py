@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from cms import localisation
 from cms.blocks import BodyBlock
+from cms.permissions import PortalPageForm
 from cms.widgets import OrganisationByUSCCInput
 from portal.records.models import CreditEvent
 
@@ -31,8 +32,17 @@ class PortalPage(Page):
     # The authority whose complaint phone the footer shows; pages that name one override it.
     responsible_authority = None
 
+    # Who may edit and publish follows the authority of the page (cms/permissions.py): the form
+    # offers each user the authorities in their scope, the tester narrows Wagtail's permissions.
+    base_form_class = PortalPageForm
+
     class Meta:
         abstract = True
+
+    def permissions_for_user(self, user):
+        from cms.permissions import PortalPagePermissionTester
+
+        return PortalPagePermissionTester(user, self)
 
     def route(self, request: HttpRequest, path_components: list[str]):
         try:
@@ -578,3 +588,7 @@ class InspectionResultRow(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("inspection result")
         verbose_name_plural = _("inspection results")
+
+
+# The two-person review task is a model of this app (cms/workflows.py).
+from cms.workflows import AuthorityReviewTask  # noqa: E402, F401

@@ -16,6 +16,13 @@ $PY manage.py search_index ensure
 
 $PY manage.py db_worker --no-startup-delay --interval 0.25 &
 worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+# Scheduled go-live and expiry of pages and snippets: Wagtail's publish_scheduled, every minute
+# (in production: a cron job or systemd timer running the same command).
+while true; do
+  $PY manage.py publish_scheduled >/dev/null || true
+  sleep "${PUBLISH_SCHEDULED_INTERVAL:-60}"
+done &
+scheduler=$!
+trap 'kill $worker $scheduler 2>/dev/null; wait $worker $scheduler 2>/dev/null' EXIT INT TERM
 printf '\n  The portal is at http://%s:%s/  (admin: http://%s:%s/admin/)\n\n' "$HOST" "$PORT" "$HOST" "$PORT"
 $PY manage.py runserver --noreload "$HOST:$PORT"

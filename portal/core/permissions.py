@@ -12,7 +12,13 @@ model permissions, so one record says both what a person does and where:
 | delete                | superusers only (credit events and complaints point at authorities) |
 
 Superusers may do everything. Reaching the admin at all still needs Wagtail's
-`wagtailadmin.access_admin` permission (the standard Editors and Moderators groups have it).
+`wagtailadmin.access_admin` permission (the Editors and Reviewers groups have it).
+
+Pages follow the same roles and scope (cms/permissions.py): editors and reviewers edit the pages
+of the authorities in their scope, pages that name no authority only at the national level; what
+names an organisation goes live only through the two-person review (cms/workflows.py). The base
+rights in the admin come from Wagtail groups, one per role (`ROLE_GROUPS`), which follow the staff
+memberships (`portal.core.services.staff_groups_sync`); the scope then narrows them page by page.
 """
 
 from django.contrib.auth import get_user_model
@@ -24,6 +30,18 @@ from portal.core.models import Authority, StaffMembership
 
 Role = StaffMembership.Role
 ALL_ROLES = frozenset(Role.values)
+
+# The Wagtail group that gives each page-editing role its base rights in the admin (access, page
+# permissions on the tree's root, images and documents); created by cms/migrations/0006.
+ROLE_GROUPS = {Role.EDITOR: "Editors", Role.REVIEWER: "Reviewers"}
+
+
+def in_scope_or_national(user, authority: Authority | None, *, roles) -> bool:
+    """Whether `user` acts for `authority` in one of `roles`; content that names no authority
+    (None) belongs to the national level."""
+    if authority is None:
+        return selectors.has_national_role(user, roles=roles)
+    return selectors.authority_in_scope(user, authority, roles=roles)
 
 
 def _roles_for(action: str) -> frozenset[str]:

@@ -389,3 +389,44 @@ def authority_action_menu(menu_items, request, context):
     for item in (AuthorityUnpublishMenuItem(order=20), AuthorityPublishMenuItem(order=30)):
         if item.is_shown(context):
             menu_items.append(item)
+
+
+# Staff memberships and Wagtail groups ---------------------------------------------------------
+# A membership's role puts its user in the role's group (portal.core.services); after every change
+# made here, the groups of the users concerned are synced (on an edit, the old user's as well).
+
+
+@hooks.register("before_edit_snippet")
+def staff_membership_remember_user(request, instance):
+    if isinstance(instance, StaffMembership):
+        request._staff_membership_previous_user_id = instance.user_id
+
+
+def _staff_groups_sync(*user_ids) -> None:
+    from django.contrib.auth import get_user_model
+
+    from portal.core.services import staff_groups_sync
+
+    for user in get_user_model().objects.filter(pk__in={pk for pk in user_ids if pk}):
+        staff_groups_sync(user)
+
+
+@hooks.register("after_create_snippet")
+def staff_membership_created(request, instance):
+    if isinstance(instance, StaffMembership):
+        _staff_groups_sync(instance.user_id)
+
+
+@hooks.register("after_edit_snippet")
+def staff_membership_changed(request, instance):
+    if isinstance(instance, StaffMembership):
+        _staff_groups_sync(
+            instance.user_id, getattr(request, "_staff_membership_previous_user_id", None)
+        )
+
+
+@hooks.register("after_delete_snippet")
+def staff_membership_deleted(request, instances):
+    _staff_groups_sync(
+        *(instance.user_id for instance in instances if isinstance(instance, StaffMembership))
+    )

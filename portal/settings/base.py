@@ -231,6 +231,18 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Page content in Chinese and English (wagtail.contrib.simple_translation; see cms/localisation.py).
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The editorial process (cms/workflows.py, cms/permissions.py). Workflows on; an approved review
+# publishes the page without the publish permission, which no one holds for pages that name an
+# organisation. Revisions, comparison, locking, previews and scheduled go-live and expiry are
+# Wagtail's own (scheduled ones need `manage.py publish_scheduled` every minute: scripts/run.sh).
+WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflow_actions.publish_workflow_state"
+# Publishing a page directly (where one may) ends the review in progress on it.
+WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
+# The admin too works in mainland China and offline: no avatars from gravatar.com (initials
+# instead), no check for new Wagtail releases from the browser.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
     "version": 1,
