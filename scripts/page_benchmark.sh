@@ -12,5 +12,5 @@ export SEARCH_INDEX_PREFIX=bench
 .venv/bin/python manage.py migrate --verbosity 0
 .venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py load_demo_data --if-empty --organisations 2000
-.venv/bin/python manage.py load_demo_content --if-empty
+.venv/bin/python manage.py load_demo_content
 exec .venv/bin/python manage.py page_benchmark "$@"
