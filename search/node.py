@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import hashlib
 import http.client
 import json
@@ -808,10 +809,25 @@ def _port_taken(config: NodeConfig) -> NodeError:
 
 
 def start(config: NodeConfig, timeout: float = 120.0, log: Log = _quiet) -> NodeStatus:
-    """Start the node (idempotent) and wait until `/_cluster/health` is yellow or green."""
+    """Start the node (idempotent) and wait until `/_cluster/health` is yellow or green.
+
+    Two starts at once (`make run` beside `make test`, two checkouts on one machine) take turns
+    on a lock file beside the node directory: the second finds the first's node running and
+    reuses it, instead of both launching into the same directory."""
     if not config.is_loopback:
         return _not_needed(config)
     paths = node_paths(config)
+    _makedirs(paths.node_dir.parent)
+    lock_path = paths.node_dir.parent / f"{paths.node_dir.name}.lock"
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _start_locked(config, paths, timeout, log)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _start_locked(config: NodeConfig, paths: NodePaths, timeout: float, log: Log) -> NodeStatus:
     deadline = time.monotonic() + timeout
 
     pid = _our_pid(paths)
