@@ -70,6 +70,7 @@ class InspectionItem(LockableMixin, DraftStateMixin, RevisionMixin, models.Model
         _("frequency and sampling ratio"),
         max_length=255,
         blank=True,
+        # xgettext:no-python-format
         help_text=_("For example: once a year, at least 5% of the subjects."),
     )
     frequency_en = models.CharField(
