@@ -3,6 +3,7 @@ cases and inspection result notices, each index with a filterable list, feeds an
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -77,6 +78,17 @@ class PortalPage(Page):
 # ---------------------------------------------------------------------------------------------
 
 
+def is_safe_link(value: str) -> bool:
+    """A link an editor may put on a page: empty, a path on this site, or an http(s) address
+    (never `javascript:`, `data:` or a protocol-relative `//host`)."""
+    value = value.strip()
+    if not value:
+        return True
+    if value.startswith("/"):
+        return not value.startswith("//") and "\\" not in value
+    return value.lower().startswith(("https://", "http://"))
+
+
 class HomePage(PortalPage):
     """The front page: the credit search box, the latest notices, results and cases, key figures
     from the database, and the ways to file and track a complaint."""
@@ -106,6 +118,18 @@ class HomePage(PortalPage):
 
     class Meta:
         verbose_name = _("home page")
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {
+            name: _(
+                "Give a path on this site (starting with /) or an address starting with https://."
+            )
+            for name in ("file_complaint_url", "track_complaint_url")
+            if not is_safe_link(getattr(self, name))
+        }
+        if errors:
+            raise ValidationError(errors)
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from cms import selectors

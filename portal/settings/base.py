@@ -242,6 +242,16 @@ WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
 # The admin too works in mainland China and offline: no avatars from gravatar.com (initials
 # instead), no check for new Wagtail releases from the browser.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Uploads (tests/cms/test_upload_safety.py). Images: raster formats only (an SVG can carry
+# script), at most 10 MB and 50 megapixels (a decompression bomb is refused before it is
+# decoded). Documents: office and data formats only (no HTML or SVG to run on this origin);
+# Wagtail serves them with `Content-Security-Policy: default-src 'none'` and `nosniff`, inline
+# only for PDF.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
+WAGTAILDOCS_EXTENSIONS = ["csv", "doc", "docx", "odt", "ods", "pdf", "ppt", "pptx", "rtf", "txt"]
+WAGTAILDOCS_EXTENSIONS += ["xls", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
