@@ -7,8 +7,10 @@ timeline (`ComplaintEvent.public_text`), and only to whoever holds the tracking 
 access code.
 """
 
+import datetime
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -171,6 +173,52 @@ class Complaint(models.Model):
     received_at = models.DateTimeField(_("received at"), db_index=True)
     acceptance_deadline = models.DateField(_("acceptance deadline"))
     idempotency_key = models.CharField(max_length=64, unique=True)
+    # The staff user a complaint about an officer names (matched at intake): that user never
+    # sees it (complaints.selectors.complaints_visible_to).
+    subject_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("officer complained about"),
+    )
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_assigned",
+        verbose_name=_("assigned to"),
+    )
+    conclusion_deadline = models.DateField(_("conclusion deadline"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    outcome_credit_event = models.ForeignKey(
+        "records.CreditEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enforcement action"),
+    )
+    # The complainant's follow-up (on the tracking page).
+    satisfaction_rating = models.PositiveSmallIntegerField(
+        _("satisfaction (1–5)"), null=True, blank=True
+    )
+    satisfaction_comment = models.TextField(_("comment on the handling"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    review_requested_at = models.DateTimeField(_("review requested at"), null=True, blank=True)
+    # A complainant's own account added to an earlier open complaint (see
+    # complaints.services.complaint_supplement_join).
+    supplement_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplements",
+        verbose_name=_("supplement to"),
+    )
+    anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -185,6 +233,16 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_number
+
+    @property
+    def current_deadline(self) -> "datetime.date | None":
+        """The deadline of the step the complaint waits for: acceptance while received,
+        conclusion once accepted; none once decided."""
+        if self.status == self.Status.RECEIVED:
+            return self.acceptance_deadline
+        if self.status in self.OPEN_STATUSES:
+            return self.conclusion_deadline or self.acceptance_deadline
+        return None
 
     @property
     def subject_display(self) -> str:
@@ -208,13 +266,19 @@ class ComplaintEvent(models.Model):
         ASSIGNED = "assigned", _("assigned")
         UNDER_INVESTIGATION = "under_investigation", _("under investigation")
         INFORMATION_REQUESTED = "information_requested", _("information requested")
+        INFORMATION_PROVIDED = "information_provided", _("information provided")
+        DEADLINE_EXTENDED = "deadline_extended", _("deadline extended")
         CONCLUDED = "concluded", _("concluded")
+        REVIEW_REQUESTED = "review_requested", _("review requested")
+        SUPPLEMENT_JOINED = "supplement_joined", _("added to an earlier complaint")
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
     )
     kind = models.CharField(_("step"), max_length=24, choices=Kind.choices)
     public_text = models.TextField(_("public text"), blank=True)
+    # What the complainant wrote with this step (an answer, the grounds of a review): staff only.
+    private_text = models.TextField(_("complainant's text (staff only)"), blank=True)
     occurred_at = models.DateTimeField(_("date"))
     deadline = models.DateField(_("deadline of the next step"), null=True, blank=True)
 
@@ -239,6 +303,15 @@ class ComplaintAttachment(models.Model):
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("complaint")
     )
+    # The answer to a request for information it came with; none for the intake's files.
+    event = models.ForeignKey(
+        ComplaintEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("step"),
+    )
     file = models.FileField(_("file"), storage=attachment_storage, upload_to=_attachment_path)
     original_name = models.CharField(_("name given"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
@@ -253,3 +326,25 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ComplaintNote(models.Model):
+    """An internal note of the staff handling a complaint: never shown to the complainant or
+    the public."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="notes", verbose_name=_("complaint")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["complaint_id", "created_at", "id"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.created_at:%Y-%m-%d}"

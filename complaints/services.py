@@ -5,22 +5,31 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints import codes
 from complaints.attachments import InspectedFile
 from complaints.calendar import add_working_days
-from complaints.models import Complaint, ComplaintAttachment, ComplaintCategory, ComplaintEvent
-from complaints.tasks import seal, send_confirmation
+from complaints.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintCategory,
+    ComplaintEvent,
+    ComplaintNote,
+)
+from complaints.selectors import complaint_visible
+from complaints.tasks import seal, send_confirmation, send_status_change
 from portal.core import audit
-from portal.core.models import Authority, Region, StaffMembership
-from portal.core.selectors import authority_for_region, authority_in_scope, national_authority
+from portal.core.models import Authority, Region
+from portal.core.selectors import authority_for_region, national_authority
 from portal.records import uscc
-from portal.records.models import Organisation
+from portal.records.models import CreditEvent, Organisation
 
 SubjectKind = Complaint.SubjectKind
 
@@ -93,6 +102,38 @@ def complaint_route(
     if authority is None:
         raise ComplaintRoutingError("No live authority to route the complaint to.")
     return authority
+
+
+def _attachment_store(
+    *, complaint: Complaint, attachment: InspectedFile, event: ComplaintEvent | None = None
+) -> ComplaintAttachment:
+    return ComplaintAttachment.objects.create(
+        complaint=complaint,
+        event=event,
+        file=ContentFile(attachment.content, name=attachment.kind),
+        original_name=attachment.original_name,
+        content_type=attachment.content_type,
+        size=len(attachment.content),
+        sha256=attachment.sha256,
+    )
+
+
+def complaint_subject_officer_match(*, authority: Authority | None, officer_name: str):
+    """The staff user of `authority` that `officer_name` names, if exactly one: their user
+    name (a badge number) or their full name. Matched so that they never see the complaint."""
+    name = " ".join(officer_name.split())
+    if authority is None or not name:
+        return None
+    staff = get_user_model().objects.filter(staff_memberships__authority=authority).distinct()
+    by_username = list(staff.filter(username__iexact=name)[:2])
+    if len(by_username) == 1:
+        return by_username[0]
+    matches = [
+        user
+        for user in staff.only("first_name", "last_name", "username")
+        if name in {user.get_full_name(), f"{user.last_name}{user.first_name}"}
+    ]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _complaint_create(*, access_code: str, **fields) -> Complaint:
@@ -168,6 +209,11 @@ def complaint_submit(
         subject_region = None
     elif subject_organisation is not None:
         subject_name, subject_uscc = "", ""
+    subject_officer = None
+    if subject_kind == SubjectKind.OFFICER:
+        subject_officer = complaint_subject_officer_match(
+            authority=subject_authority, officer_name=subject_name
+        )
     routed = complaint_route(
         subject_kind=subject_kind,
         subject_organisation=subject_organisation,
@@ -193,6 +239,7 @@ def complaint_submit(
                 subject_uscc=subject_uscc,
                 subject_region=subject_region,
                 subject_authority=subject_authority,
+                subject_officer=subject_officer,
                 category=category,
                 what_happened=what_happened,
                 happened_when=happened_when,
@@ -202,14 +249,7 @@ def complaint_submit(
                 routed_authority=routed,
             )
             for attachment in attachments:
-                ComplaintAttachment.objects.create(
-                    complaint=complaint,
-                    file=ContentFile(attachment.content, name=attachment.kind),
-                    original_name=attachment.original_name,
-                    content_type=attachment.content_type,
-                    size=len(attachment.content),
-                    sha256=attachment.sha256,
-                )
+                _attachment_store(complaint=complaint, attachment=attachment)
             ComplaintEvent.objects.create(
                 complaint=complaint,
                 kind=ComplaintEvent.Kind.RECEIVED,
@@ -258,7 +298,8 @@ class TrackedStep:
 @dataclass(frozen=True)
 class TrackedComplaint:
     """What the holder of the number and the code sees: nothing of the complainant's own data
-    and nothing of the narrative, only where it went and what happened to it."""
+    and nothing of the narrative, only where it went, what happened to it, and what they may
+    do next (answer a request, rate, ask for a review, join an earlier complaint)."""
 
     tracking_number: str
     status: str
@@ -270,6 +311,13 @@ class TrackedComplaint:
     received_at: datetime.datetime
     acceptance_deadline: datetime.date
     steps: list[TrackedStep]
+    current_deadline: datetime.date | None = None
+    enforcement_action: CreditEvent | None = None
+    may_answer: bool = False
+    may_rate: bool = False
+    rating: int | None = None
+    review_until: datetime.date | None = None
+    may_join_earlier: bool = False
 
 
 def complaint_get_for_holder(*, tracking_number: str, access_code: str) -> Complaint | None:
@@ -281,7 +329,11 @@ def complaint_get_for_holder(*, tracking_number: str, access_code: str) -> Compl
     if number is not None:
         complaint = (
             Complaint.objects.select_related(
-                "category", "routed_authority", "subject_organisation", "subject_authority"
+                "category",
+                "routed_authority",
+                "subject_organisation",
+                "subject_authority",
+                "outcome_credit_event__organisation",
             )
             .filter(tracking_number=number)
             .first()
@@ -300,20 +352,18 @@ def complaint_public_subject(complaint: Complaint) -> str:
     return complaint.subject_display
 
 
-def complaint_track(*, tracking_number: str, access_code: str) -> TrackedComplaint | None:
-    """The public timeline of the complaint for the holder of its number and access code, or
-    None (see `complaint_get_for_holder`)."""
-    complaint = complaint_get_for_holder(tracking_number=tracking_number, access_code=access_code)
-    if complaint is None:
-        return None
-    subject = complaint_public_subject(complaint)
+def complaint_tracked(complaint: Complaint) -> TrackedComplaint:
+    """The holder's view of `complaint` (already checked by `complaint_get_for_holder`)."""
+    review_until = complaint_review_deadline(complaint)
+    if review_until is not None and timezone.localdate() > review_until:
+        review_until = None
     return TrackedComplaint(
         tracking_number=complaint.tracking_number,
         status=complaint.status,
         status_label=complaint.get_status_display(),
         category=complaint.category,
         subject_kind=complaint.subject_kind,
-        subject=subject,
+        subject=complaint_public_subject(complaint),
         routed_authority=complaint.routed_authority,
         received_at=complaint.received_at,
         acceptance_deadline=complaint.acceptance_deadline,
@@ -327,71 +377,178 @@ def complaint_track(*, tracking_number: str, access_code: str) -> TrackedComplai
             )
             for event in complaint.events.all()
         ],
+        current_deadline=complaint.current_deadline,
+        enforcement_action=complaint.outcome_credit_event,
+        may_answer=complaint.status == Complaint.Status.INFORMATION_REQUESTED,
+        may_rate=complaint.status == Complaint.Status.CONCLUDED and complaint.rated_at is None,
+        rating=complaint.satisfaction_rating,
+        review_until=review_until,
+        may_join_earlier=complaint_supplement_offer(complaint) is not None,
     )
 
 
+def complaint_track(*, tracking_number: str, access_code: str) -> TrackedComplaint | None:
+    """The public timeline of the complaint for the holder of its number and access code, or
+    None (see `complaint_get_for_holder`)."""
+    complaint = complaint_get_for_holder(tracking_number=tracking_number, access_code=access_code)
+    if complaint is None:
+        return None
+    return complaint_tracked(complaint)
+
+
 # Handling -------------------------------------------------------------------------------------
-# The first steps an officer takes; the staff views that call them come with the handling slice.
+# Every handling step is one transaction: the complaint row is locked, changed, a timeline step
+# (`ComplaintEvent`) and an audit entry (who, when, what, before and after) are written, and the
+# complainant's e-mail is enqueued on commit (never blocking the change). Who may act is the
+# visibility rule of `complaints.selectors.complaints_visible_to`: the same complaints the staff
+# see in their queue, never one about themselves.
 
 
-def _officer_check(*, actor, complaint: Complaint) -> None:
-    """Only officers (or supervisors) whose scope covers the handling authority may act."""
-    roles = {StaffMembership.Role.OFFICER, StaffMembership.Role.SUPERVISOR}
-    if not authority_in_scope(actor, complaint.routed_authority, roles=roles):
-        raise PermissionDenied("Not an officer of the authority that handles this complaint.")
+def _handler_check(*, actor, complaint: Complaint) -> None:
+    """Only officers and supervisors who may see the complaint may act on it."""
+    if not complaint_visible(actor, complaint):
+        raise PermissionDenied("Not an officer who may handle this complaint.")
 
 
-def _step(
+def _snapshot(complaint: Complaint, fields: Sequence[str]) -> dict:
+    values = {}
+    for name in fields:
+        value = getattr(complaint, name)
+        if isinstance(value, datetime.date | datetime.datetime):
+            value = value.isoformat()
+        elif isinstance(value, models.Model):
+            value = value.pk
+        values[name] = value
+    return values
+
+
+def _notify(complaint: Complaint, event: ComplaintEvent) -> None:
+    """E-mail the complainant about this step once the transaction commits (if they left an
+    address); a mail server that is down only delays it (complaints.tasks)."""
+    if complaint.email:
+        complaint_id, event_id = complaint.pk, event.pk
+        transaction.on_commit(lambda: send_status_change.enqueue(complaint_id, event_id))
+
+
+def _invalid_step(complaint: Complaint) -> ValidationError:
+    return ValidationError(
+        _("This step is not possible while the complaint is “%(status)s”."),
+        params={"status": complaint.get_status_display()},
+        code="invalid_transition",
+    )
+
+
+def _change(
     *,
     complaint: Complaint,
     actor,
-    kind: str,
-    status: str,
-    public_text: str,
-    deadline: datetime.date | None,
-    allowed_from: tuple[str, ...],
-) -> ComplaintEvent:
-    _officer_check(actor=actor, complaint=complaint)
+    action: str,
+    allowed_from: tuple[str, ...] | None,
+    changes: dict,
+    event_kind: str | None,
+    public_text: str = "",
+    private_text: str = "",
+    deadline: datetime.date | None = None,
+    data: dict | None = None,
+    check_handler: bool = True,
+    notify: bool = True,
+) -> ComplaintEvent | None:
+    """Apply `changes` to the locked complaint (if its status is in `allowed_from`), add the
+    timeline step, write the audit entry `complaints.complaint.<action>` with before and after,
+    and enqueue the e-mail when the status changed. Returns the step."""
+    if check_handler:
+        _handler_check(actor=actor, complaint=complaint)
+    fields = sorted(set(changes) | {"status"})
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        if locked.status not in allowed_from:
-            raise ValidationError(
-                _("This step is not possible while the complaint is “%(status)s”."),
-                params={"status": locked.get_status_display()},
-                code="invalid_transition",
+        if allowed_from is not None and locked.status not in allowed_from:
+            raise _invalid_step(locked)
+        before = _snapshot(locked, fields)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        if changes:
+            locked.save(update_fields=list(changes))
+        after = _snapshot(locked, fields)
+        event = None
+        if event_kind is not None:
+            event = ComplaintEvent.objects.create(
+                complaint=locked,
+                kind=event_kind,
+                public_text=public_text,
+                private_text=private_text,
+                occurred_at=timezone.now(),
+                deadline=deadline,
             )
-        before = locked.status
-        locked.status = status
-        locked.save(update_fields=["status"])
-        event = ComplaintEvent.objects.create(
-            complaint=locked,
-            kind=kind,
-            public_text=public_text,
-            occurred_at=timezone.now(),
-            deadline=deadline,
-        )
         audit.record(
-            action=f"complaints.complaint.{kind}",
+            action=f"complaints.complaint.{action}",
             obj=locked,
             actor=actor,
-            data={"before": {"status": before}, "after": {"status": status}, "event": event.pk},
+            data={
+                "before": before,
+                "after": after,
+                "event": event.pk if event else None,
+                **(data or {}),
+            },
         )
-    complaint.status = status
+        if notify and event is not None and before["status"] != after["status"]:
+            _notify(locked, event)
+    for name, value in changes.items():
+        setattr(complaint, name, value)
     return event
+
+
+def complaint_assign(*, complaint: Complaint, actor, officer) -> ComplaintEvent:
+    """Assign the complaint to `officer` (an officer or supervisor who may see it). An accepted
+    complaint is then under investigation. The timeline says it was assigned, not to whom.
+    Audited as `complaints.complaint.assigned`."""
+    if officer is None or not complaint_visible(officer, complaint):
+        raise ValidationError(
+            _("This person cannot handle this complaint."), code="officer_not_allowed"
+        )
+    changes: dict = {"assigned_officer": officer}
+    if complaint.status == Complaint.Status.ACCEPTED:
+        changes["status"] = Complaint.Status.UNDER_INVESTIGATION
+    return _change(
+        complaint=complaint,
+        actor=actor,
+        action="assigned",
+        allowed_from=Complaint.OPEN_STATUSES,
+        changes=changes,
+        event_kind=ComplaintEvent.Kind.ASSIGNED,
+        data={"officer": officer.pk},
+    )
+
+
+def complaint_note_add(*, complaint: Complaint, actor, text: str) -> ComplaintNote:
+    """Add an internal note (staff only, never public). Audited as
+    `complaints.complaint.noted` (the note's id, not its text)."""
+    _handler_check(actor=actor, complaint=complaint)
+    if not text.strip():
+        raise ValidationError(_("Write the note."), code="note_required")
+    with transaction.atomic():
+        note = ComplaintNote.objects.create(complaint=complaint, author=actor, text=text.strip())
+        audit.record(
+            action="complaints.complaint.noted",
+            obj=complaint,
+            actor=actor,
+            data={"note": note.pk},
+        )
+    return note
 
 
 def complaint_accept(*, complaint: Complaint, actor, public_text: str = "") -> ComplaintEvent:
     """Accept a received complaint (受理): the conclusion deadline starts, in working days of its
     category. Audited as `complaints.complaint.accepted`."""
     deadline = add_working_days(timezone.localdate(), complaint.category.conclusion_days)
-    return _step(
+    return _change(
         complaint=complaint,
         actor=actor,
-        kind=ComplaintEvent.Kind.ACCEPTED,
-        status=Complaint.Status.ACCEPTED,
-        public_text=public_text,
+        action="accepted",
+        allowed_from=(Complaint.Status.RECEIVED, Complaint.Status.INFORMATION_REQUESTED),
+        changes={"status": Complaint.Status.ACCEPTED, "conclusion_deadline": deadline},
+        event_kind=ComplaintEvent.Kind.ACCEPTED,
+        public_text=public_text.strip(),
         deadline=deadline,
-        allowed_from=(Complaint.Status.RECEIVED,),
     )
 
 
@@ -400,32 +557,280 @@ def complaint_not_accept(*, complaint: Complaint, actor, reason: str, rule: str)
     holder of the code. Audited as `complaints.complaint.not_accepted`."""
     if not reason.strip() or not rule.strip():
         raise ValidationError(_("Give the reason and the rule."), code="reason_required")
-    return _step(
+    return _change(
         complaint=complaint,
         actor=actor,
-        kind=ComplaintEvent.Kind.NOT_ACCEPTED,
-        status=Complaint.Status.NOT_ACCEPTED,
+        action="not_accepted",
+        allowed_from=(Complaint.Status.RECEIVED, Complaint.Status.INFORMATION_REQUESTED),
+        changes={"status": Complaint.Status.NOT_ACCEPTED, "concluded_at": timezone.now()},
+        event_kind=ComplaintEvent.Kind.NOT_ACCEPTED,
         public_text=f"{reason.strip()}\n{rule.strip()}",
-        deadline=None,
-        allowed_from=(Complaint.Status.RECEIVED,),
+        data={"reason": reason.strip(), "rule": rule.strip()},
     )
 
 
-def complaint_conclude(*, complaint: Complaint, actor, outcome: str) -> ComplaintEvent:
-    """Conclude an accepted complaint (办结) with its outcome, public to the holder of the code.
-    Audited as `complaints.complaint.concluded`."""
-    if not outcome.strip():
-        raise ValidationError(_("Give the outcome."), code="outcome_required")
-    return _step(
+def complaint_request_information(*, complaint: Complaint, actor, text: str) -> ComplaintEvent:
+    """Ask the complainant for more information: `text` is public to the holder of the code
+    (and e-mailed); they answer on the tracking page (`complaint_information_provide`).
+    Audited as `complaints.complaint.information_requested`."""
+    if not text.strip():
+        raise ValidationError(_("Say what information you need."), code="text_required")
+    return _change(
         complaint=complaint,
         actor=actor,
-        kind=ComplaintEvent.Kind.CONCLUDED,
-        status=Complaint.Status.CONCLUDED,
-        public_text=outcome.strip(),
-        deadline=None,
+        action="information_requested",
+        allowed_from=(
+            Complaint.Status.RECEIVED,
+            Complaint.Status.ACCEPTED,
+            Complaint.Status.UNDER_INVESTIGATION,
+        ),
+        changes={"status": Complaint.Status.INFORMATION_REQUESTED},
+        event_kind=ComplaintEvent.Kind.INFORMATION_REQUESTED,
+        public_text=text.strip(),
+    )
+
+
+def complaint_deadline_extend(
+    *, complaint: Complaint, actor, new_deadline: datetime.date, reason: str
+) -> ComplaintEvent:
+    """Extend the deadline of the step the complaint waits for (acceptance while received,
+    conclusion once accepted) to `new_deadline`, later than the current one, with a reason
+    that the complainant sees. Audited as `complaints.complaint.deadline_extended`."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the extension."), code="reason_required")
+    current = complaint.current_deadline
+    if current is None:
+        raise _invalid_step(complaint)
+    if new_deadline <= current:
+        raise ValidationError(
+            _("The new deadline must be later than %(date)s."),
+            params={"date": current.isoformat()},
+            code="not_later",
+        )
+    field_name = (
+        "conclusion_deadline"
+        if complaint.conclusion_deadline is not None
+        else "acceptance_deadline"
+    )
+    return _change(
+        complaint=complaint,
+        actor=actor,
+        action="deadline_extended",
+        allowed_from=Complaint.OPEN_STATUSES,
+        changes={field_name: new_deadline},
+        event_kind=ComplaintEvent.Kind.DEADLINE_EXTENDED,
+        public_text=reason.strip(),
+        deadline=new_deadline,
+    )
+
+
+def complaint_conclude(
+    *, complaint: Complaint, actor, outcome: str, credit_event: CreditEvent | None = None
+) -> ComplaintEvent:
+    """Conclude an accepted complaint (办结) with its outcome, public to the holder of the code,
+    and optionally the enforcement action: a credit event of the organisation complained about
+    (linked from the tracking page to its public record). Audited as
+    `complaints.complaint.concluded`."""
+    if not outcome.strip():
+        raise ValidationError(_("Give the outcome."), code="outcome_required")
+    if credit_event is not None and (
+        complaint.subject_organisation_id is None
+        or credit_event.organisation_id != complaint.subject_organisation_id
+    ):
+        raise ValidationError(
+            _("The enforcement action must be one of the organisation complained about."),
+            code="credit_event_other_organisation",
+        )
+    return _change(
+        complaint=complaint,
+        actor=actor,
+        action="concluded",
         allowed_from=(
             Complaint.Status.ACCEPTED,
             Complaint.Status.UNDER_INVESTIGATION,
             Complaint.Status.INFORMATION_REQUESTED,
         ),
+        changes={
+            "status": Complaint.Status.CONCLUDED,
+            "concluded_at": timezone.now(),
+            "outcome_credit_event": credit_event,
+        },
+        event_kind=ComplaintEvent.Kind.CONCLUDED,
+        public_text=outcome.strip(),
+        data={"credit_event": credit_event.pk if credit_event else None},
+    )
+
+
+# Follow-up by the complainant (holder of the number and code) ---------------------------------
+# The tracking page calls these after `complaint_get_for_holder`; the actor is the complainant,
+# who has no account, so the audit entries have no actor and say "complainant".
+
+
+def complaint_information_provide(
+    *, complaint: Complaint, text: str, attachments: Sequence[InspectedFile] = ()
+) -> ComplaintEvent:
+    """The complainant answers a request for information with text and more evidence (inspected
+    as at intake, at most `MAX_FILES` in all per answer). The answer is for the staff only; the
+    timeline shows that it came. The case goes back to where it was: under investigation once
+    accepted, otherwise received. Audited as `complaints.complaint.information_provided`."""
+    if not text.strip() and not attachments:
+        raise ValidationError(_("Write your answer or attach a file."), code="answer_required")
+    back_to = (
+        Complaint.Status.UNDER_INVESTIGATION
+        if complaint.conclusion_deadline is not None
+        else Complaint.Status.RECEIVED
+    )
+    with transaction.atomic():
+        event = _change(
+            complaint=complaint,
+            actor=None,
+            action="information_provided",
+            allowed_from=(Complaint.Status.INFORMATION_REQUESTED,),
+            changes={"status": back_to},
+            event_kind=ComplaintEvent.Kind.INFORMATION_PROVIDED,
+            private_text=text.strip(),
+            deadline=complaint.current_deadline,
+            data={
+                "by": "complainant",
+                "attachments": [item.sha256 for item in attachments],
+            },
+            check_handler=False,
+        )
+        for attachment in attachments:
+            _attachment_store(complaint=complaint, attachment=attachment, event=event)
+    return event
+
+
+def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> Complaint:
+    """The complainant's satisfaction with a concluded complaint, 1 to 5, with a comment; once.
+    Audited as `complaints.complaint.rated`."""
+    if rating not in range(1, 6):
+        raise ValidationError(_("Choose a rating from 1 to 5."), code="rating_range")
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status != Complaint.Status.CONCLUDED:
+            raise _invalid_step(locked)
+        if locked.rated_at is not None:
+            raise ValidationError(_("You have already rated this complaint."), code="rated")
+        _change(
+            complaint=complaint,
+            actor=None,
+            action="rated",
+            allowed_from=(Complaint.Status.CONCLUDED,),
+            changes={
+                "satisfaction_rating": rating,
+                "satisfaction_comment": comment.strip(),
+                "rated_at": timezone.now(),
+            },
+            event_kind=None,
+            data={"by": "complainant"},
+            check_handler=False,
+        )
+    return complaint
+
+
+def complaint_review_deadline(complaint: Complaint) -> datetime.date | None:
+    """The last day the complainant may ask for a review (COMPLAINT_REVIEW_DAYS calendar days
+    after the decision), or None when none may be asked (not decided, or asked already)."""
+    if complaint.concluded_at is None or complaint.review_requested_at is not None:
+        return None
+    if complaint.status not in (Complaint.Status.CONCLUDED, Complaint.Status.NOT_ACCEPTED):
+        return None
+    decided = timezone.localtime(complaint.concluded_at).date()
+    return decided + datetime.timedelta(days=settings.COMPLAINT_REVIEW_DAYS)
+
+
+def complaint_review_request(*, complaint: Complaint, grounds: str) -> ComplaintEvent:
+    """The complainant asks the level above to review a concluded (or not accepted) complaint,
+    within COMPLAINT_REVIEW_DAYS of the decision, once. The case reopens as received by the
+    authority above the one that decided it (the national authority reviews its own), with a
+    new acceptance deadline and no assignee. The grounds are for the staff only. Audited as
+    `complaints.complaint.review_requested`."""
+    if not grounds.strip():
+        raise ValidationError(_("Say why you ask for a review."), code="grounds_required")
+    last_day = complaint_review_deadline(complaint)
+    if last_day is None:
+        raise ValidationError(_("A review cannot be requested for this complaint."), code="review")
+    if timezone.localdate() > last_day:
+        raise ValidationError(
+            _("The period for asking for a review ended on %(date)s."),
+            params={"date": last_day.isoformat()},
+            code="review_late",
+        )
+    current = complaint.routed_authority
+    above = current.parent if current.parent is not None and current.parent.live else current
+    deadline = add_working_days(timezone.localdate(), complaint.category.acceptance_days)
+    return _change(
+        complaint=complaint,
+        actor=None,
+        action="review_requested",
+        allowed_from=(Complaint.Status.CONCLUDED, Complaint.Status.NOT_ACCEPTED),
+        changes={
+            "status": Complaint.Status.RECEIVED,
+            "routed_authority": above,
+            "acceptance_deadline": deadline,
+            "conclusion_deadline": None,
+            "concluded_at": None,
+            "assigned_officer": None,
+            "review_requested_at": timezone.now(),
+        },
+        event_kind=ComplaintEvent.Kind.REVIEW_REQUESTED,
+        private_text=grounds.strip(),
+        deadline=deadline,
+        data={"by": "complainant", "from_authority": current.pk, "to_authority": above.pk},
+        check_handler=False,
+    )
+
+
+def complaint_supplement_offer(complaint: Complaint) -> Complaint | None:
+    """The earlier open complaint that `complaint` may join as a supplement, or None. Staff
+    and this module only: the holder learns only that one exists (see
+    `complaint_supplement_join`)."""
+    if (
+        complaint.subject_organisation_id is None
+        or complaint.supplement_to_id is not None
+        or complaint.status != Complaint.Status.RECEIVED
+    ):
+        return None
+    return (
+        Complaint.objects.filter(
+            subject_organisation_id=complaint.subject_organisation_id,
+            category_id=complaint.category_id,
+            status__in=Complaint.OPEN_STATUSES,
+            supplement_to__isnull=True,
+            received_at__lt=complaint.received_at,
+        )
+        .order_by("received_at", "pk")
+        .first()
+    )
+
+
+def complaint_supplement_join(*, complaint: Complaint) -> ComplaintEvent:
+    """File `complaint` as a supplement to the earlier open complaint about the same
+    organisation in the same category, at its complainant's request.
+
+    The design, kept as simple as is safe: the complaint is always filed first, on its own, in
+    the intake's transaction; nothing is lost whether or not the complainant then joins. Joining
+    only links it (`supplement_to`) to the earliest open complaint of that subject and category
+    and sends it to that complaint's authority, so one officer handles both. Each keeps its own
+    record, number, code, timeline, e-mails and personal data: the complainant sees their own
+    timeline with a step "added to an earlier complaint", and learns nothing of the other (not
+    its number, status, authority, or complainant); the other complainant sees nothing at all.
+    Staff see the link both ways on the detail page. Audited as
+    `complaints.complaint.supplement_joined`."""
+    target = complaint_supplement_offer(complaint)
+    if target is None:
+        raise ValidationError(
+            _("There is no open complaint to add this one to."), code="no_supplement_target"
+        )
+    return _change(
+        complaint=complaint,
+        actor=None,
+        action="supplement_joined",
+        allowed_from=(Complaint.Status.RECEIVED,),
+        changes={"supplement_to": target, "routed_authority": target.routed_authority},
+        event_kind=ComplaintEvent.Kind.SUPPLEMENT_JOINED,
+        data={"by": "complainant", "supplement_to": target.pk},
+        check_handler=False,
+        notify=False,
     )

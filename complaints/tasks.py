@@ -1,4 +1,5 @@
-"""Background work of complaints (django-tasks, database queue): the confirmation e-mail.
+"""Background work of complaints (django-tasks, database queue): the confirmation e-mail and the
+e-mail on every change of status.
 
 The complaint is committed before the task is enqueued (on commit), so a mail server that is
 down delays the e-mail and never loses or blocks the complaint: the task re-enqueues itself with
@@ -23,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintEvent
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,40 @@ def send_confirmation(complaint_id: int, sealed_access_code: str, attempt: int =
         logger.warning("Confirmation of complaint %s not sent; retrying in %s", complaint_id, delay)
         send_confirmation.using(run_after=timezone.now() + delay).enqueue(
             complaint_id, sealed_access_code, attempt + 1
+        )
+        raise
+    return complaint.tracking_number
+
+
+@task()
+def send_status_change(complaint_id: int, event_id: int, attempt: int = 1) -> str:
+    """E-mail the complainant that their complaint changed: the new status, the step's date,
+    its public text (what the tracking page shows) and the next deadline, in the language they
+    filed in. Retried like the confirmation. Nothing when the address has since been removed."""
+    complaint = Complaint.objects.select_related("routed_authority").get(pk=complaint_id)
+    if not complaint.email:
+        return ""
+    event = ComplaintEvent.objects.get(pk=event_id, complaint=complaint)
+    context = {
+        "complaint": complaint,
+        "event": event,
+        "track_url": _site_url(reverse("complaint_track")),
+    }
+    with translation.override(complaint.language):
+        subject = render_to_string("complaints/email/status_change_subject.txt", context).strip()
+        body = render_to_string("complaints/email/status_change.txt", context)
+    try:
+        send_mail(subject, body, None, [complaint.email])
+    except OSError:
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("Gave up e-mailing step %s of complaint %s", event_id, complaint_id)
+            raise
+        delay = retry_delay(attempt)
+        logger.warning(
+            "Step %s of complaint %s not e-mailed; retrying in %s", event_id, complaint_id, delay
+        )
+        send_status_change.using(run_after=timezone.now() + delay).enqueue(
+            complaint_id, event_id, attempt + 1
         )
         raise
     return complaint.tracking_number

@@ -219,6 +219,11 @@ COMPLAINT_RATES = {
     "submit": env.str("COMPLAINT_RATE_SUBMIT", default="20/h"),
     "track": env.str("COMPLAINT_RATE_TRACK", default="20/10m"),
 }
+# Complaints: how many days after a decision the complainant may ask the level above for a review,
+# and how many days after it personal data of a closed complaint is kept (`manage.py
+# complaints_anonymise` removes it after that; 3 years by default).
+COMPLAINT_REVIEW_DAYS = env.int("COMPLAINT_REVIEW_DAYS", default=30)
+COMPLAINT_RETENTION_DAYS = env.int("COMPLAINT_RETENTION_DAYS", default=3 * 365)
 # Where complaint attachments are kept: outside MEDIA_ROOT, served by no URL.
 COMPLAINT_ATTACHMENTS_ROOT = Path(
     env.str("COMPLAINT_ATTACHMENTS_ROOT", default=str(BASE_DIR / "var" / "complaint-attachments"))

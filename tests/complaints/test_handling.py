@@ -64,8 +64,11 @@ def test_accepted_then_concluded_shows_on_the_timeline(filed, officer, wages):
     assert tracked.steps[2].public_text == "The employer paid the wages in full."
     entry = AuditEntry.objects.get(action="complaints.complaint.accepted")
     assert entry.actor == officer
-    assert entry.data["before"] == {"status": "received"}
-    assert entry.data["after"] == {"status": "accepted"}
+    assert entry.data["before"] == {"status": "received", "conclusion_deadline": None}
+    assert entry.data["after"] == {
+        "status": "accepted",
+        "conclusion_deadline": accepted.deadline.isoformat(),
+    }
 
 
 def test_not_accepted_needs_a_reason_and_the_rule(filed, officer):

@@ -1,0 +1,98 @@
+"""Forms of the staff's complaint pages in the Wagtail admin: the queue's filters and one form
+per handling action. Thin: the rules live in `complaints.services`."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Complaint, ComplaintCategory
+from complaints.selectors import credit_events_for_outcome, officers_assignable
+
+MAX_TEXT = 20_000
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("any"))] + Complaint.Status.choices, required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=ComplaintCategory.objects.all(),
+        required=False,
+        empty_label=_("any"),
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+
+def _text(label, *, rows: int = 3, required: bool = True, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=MAX_TEXT,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class AssignForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        label=_("Officer"), queryset=get_user_model().objects.none(), empty_label="—"
+    )
+
+    def __init__(self, *args, complaint: Complaint, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = [user.pk for user in officers_assignable(complaint)]
+        field = self.fields["officer"]
+        field.queryset = get_user_model().objects.filter(pk__in=allowed).order_by("username")
+        field.label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+        )
+
+
+class NoteForm(forms.Form):
+    text = _text(_("Internal note"), help_text=_("Seen by staff only, never by the complainant."))
+
+
+class AcceptForm(forms.Form):
+    public_text = _text(
+        _("Message to the complainant (optional)"),
+        required=False,
+        help_text=_("Shown on the tracking page and e-mailed."),
+    )
+
+
+class NotAcceptForm(forms.Form):
+    reason = _text(_("Reason"), help_text=_("Shown on the tracking page and e-mailed."))
+    rule = forms.CharField(label=_("Rule"), max_length=500)
+
+
+class RequestInformationForm(forms.Form):
+    text = _text(
+        _("What you need from the complainant"),
+        rows=4,
+        help_text=_("Shown on the tracking page and e-mailed; they answer there."),
+    )
+
+
+class ExtendDeadlineForm(forms.Form):
+    new_deadline = forms.DateField(
+        label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = _text(_("Reason"), help_text=_("Shown on the tracking page and e-mailed."))
+
+
+class ConcludeForm(forms.Form):
+    outcome = _text(_("Outcome"), rows=5, help_text=_("Shown on the tracking page and e-mailed."))
+    credit_event = forms.ModelChoiceField(
+        label=_("Enforcement action on the credit record (optional)"),
+        queryset=None,
+        required=False,
+        empty_label="—",
+    )
+
+    def __init__(self, *args, complaint: Complaint, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["credit_event"].queryset = credit_events_for_outcome(complaint)
+        self.fields["credit_event"].label_from_instance = lambda event: (
+            f"{event.published_on:%Y-%m-%d} {event.title} ({event.reference})"
+        )
