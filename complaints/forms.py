@@ -279,3 +279,79 @@ class TrackForm(forms.Form):
                 )
             )
         return number
+
+
+# Follow-up on the tracking page: each form is sent with the number and the code (checked again
+# by `TrackForm`) and has its own prefix, so the three can share the page.
+
+
+class AnswerForm(forms.Form):
+    """The complainant's answer to a request for information, with more evidence (the same
+    checks as at intake)."""
+
+    text = forms.CharField(
+        label=_("Your answer"),
+        max_length=MAX_NARRATIVE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    attachments = AttachmentsField(
+        label=_("More evidence"),
+        required=False,
+        help_text=_(
+            "Optional: up to 5 files, PDF, JPEG, PNG or Word (DOCX), at most 10 MB each. "
+            "Location and camera data are removed from photos. Only the authority sees them."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "answer")
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not (data.get("text") or "").strip() and not data.get("attachments"):
+            raise ValidationError(_("Write your answer or attach a file."))
+        return data
+
+
+class RatingForm(forms.Form):
+    """Satisfaction with a concluded complaint, once."""
+
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the handling?"),
+        choices=[
+            (5, _("5 – very satisfied")),
+            (4, _("4 – satisfied")),
+            (3, _("3 – neither")),
+            (2, _("2 – dissatisfied")),
+            (1, _("1 – very dissatisfied")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "rate")
+        super().__init__(*args, **kwargs)
+
+
+class ReviewForm(forms.Form):
+    """A request for review by the level above."""
+
+    grounds = forms.CharField(
+        label=_("Why you ask for a review"),
+        max_length=MAX_NARRATIVE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "review")
+        super().__init__(*args, **kwargs)

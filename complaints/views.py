@@ -7,21 +7,28 @@ with its messages and status 400; too many requests get 429 with Retry-After.
 import math
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints import captcha
-from complaints.forms import ComplaintForm, TrackForm
+from complaints.forms import AnswerForm, ComplaintForm, RatingForm, ReviewForm, TrackForm
 from complaints.receipts import complaint_receipt_render
 from complaints.selectors import categories_for_form, complaint_open_duplicate_exists
 from complaints.services import (
     ComplaintRoutingError,
     complaint_get_for_holder,
+    complaint_information_provide,
+    complaint_rate,
+    complaint_review_request,
     complaint_submit,
+    complaint_supplement_join,
     complaint_track,
+    complaint_tracked,
 )
 from portal.core import ratelimit
 
@@ -148,10 +155,131 @@ def complaint_track_view(request: HttpRequest) -> HttpResponse:
             {"form": form, "not_found": True},
             status=404,
         )
-    return render(
+    return _status_page(request, tracked, form.cleaned_data["access_code"])
+
+
+def _status_page(
+    request: HttpRequest,
+    tracked,
+    access_code: str,
+    *,
+    status: int = 200,
+    done: str = "",
+    error: str = "",
+    **forms,
+) -> HttpResponse:
+    context = {
+        "tracked": tracked,
+        "access_code": access_code,
+        "done": done,
+        "error": error,
+        "answer_form": forms.get("answer_form") or AnswerForm(),
+        "rating_form": forms.get("rating_form") or RatingForm(),
+        "review_form": forms.get("review_form") or ReviewForm(),
+    }
+    return render(request, "complaints/complaint_status.html", context, status=status)
+
+
+def _follow_up(request: HttpRequest, form_class, act, done: str, form_name: str) -> HttpResponse:
+    """The shared shape of the follow-up actions: rate limit, number and code checked as on
+    the tracking page, the action's form, the service; the status page again, with the
+    result or the messages (400)."""
+    limited = _rate_limited(request, "track")
+    if limited is not None:
+        return limited
+    holder = TrackForm(request.POST)
+    if not holder.is_valid():
+        return render(request, "complaints/complaint_track.html", {"form": holder}, status=400)
+    code = holder.cleaned_data["access_code"]
+    complaint = complaint_get_for_holder(
+        tracking_number=holder.cleaned_data["tracking_number"], access_code=code
+    )
+    if complaint is None:
+        return render(
+            request,
+            "complaints/complaint_track.html",
+            {"form": holder, "not_found": True},
+            status=404,
+        )
+    form = form_class(request.POST, request.FILES) if form_class else None
+    if form is not None and not form.is_valid():
+        return _status_page(
+            request, complaint_tracked(complaint), code, status=400, **{form_name: form}
+        )
+    try:
+        act(complaint, form.cleaned_data if form is not None else {})
+    except ValidationError as error:
+        if form is not None:
+            for message in error.messages:
+                form.add_error(None, message)
+        return _status_page(
+            request,
+            complaint_tracked(complaint),
+            code,
+            status=400,
+            error=" ".join(error.messages),
+            **({form_name: form} if form is not None else {}),
+        )
+    complaint.refresh_from_db()
+    return _status_page(request, complaint_tracked(complaint), code, done=done)
+
+
+@never_cache
+@require_POST
+def complaint_answer(request: HttpRequest) -> HttpResponse:
+    """The complainant answers a request for information, with text and more evidence."""
+    return _follow_up(
         request,
-        "complaints/complaint_status.html",
-        {"tracked": tracked, "access_code": form.cleaned_data["access_code"]},
+        AnswerForm,
+        lambda complaint, data: complaint_information_provide(
+            complaint=complaint, text=data["text"], attachments=data["attachments"]
+        ),
+        _("Your answer has been sent to the authority."),
+        "answer_form",
+    )
+
+
+@never_cache
+@require_POST
+def complaint_rating(request: HttpRequest) -> HttpResponse:
+    """The complainant rates a concluded complaint (1–5, a comment), once."""
+    return _follow_up(
+        request,
+        RatingForm,
+        lambda complaint, data: complaint_rate(
+            complaint=complaint, rating=data["rating"], comment=data["comment"]
+        ),
+        _("Thank you: your rating has been recorded."),
+        "rating_form",
+    )
+
+
+@never_cache
+@require_POST
+def complaint_review(request: HttpRequest) -> HttpResponse:
+    """The complainant asks the level above to review the decision; the case reopens there."""
+    return _follow_up(
+        request,
+        ReviewForm,
+        lambda complaint, data: complaint_review_request(
+            complaint=complaint, grounds=data["grounds"]
+        ),
+        _("Your request for review has been sent to the authority above."),
+        "review_form",
+    )
+
+
+@never_cache
+@require_POST
+def complaint_join(request: HttpRequest) -> HttpResponse:
+    """The complainant adds their complaint to the earlier open one about the same
+    organisation and category (`complaint_supplement_join`)."""
+    return _follow_up(
+        request,
+        None,
+        lambda complaint, data: complaint_supplement_join(complaint=complaint),
+        _("Your complaint has been added to the earlier one; the same officer handles both."),
+        "join_form",
     )
 
 
