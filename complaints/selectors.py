@@ -4,6 +4,7 @@ staff's queue, detail, visibility and workload."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, DateField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -276,3 +277,17 @@ def complaints_workload(user, *, today: datetime.date | None = None) -> list[Aut
                 row.ageing[index] += 1
                 break
     return list(rows.values())
+
+
+def complaints_due_for_anonymisation(
+    *, now: datetime.datetime | None = None
+) -> QuerySet[Complaint]:
+    """Closed complaints (concluded or not accepted) decided more than
+    COMPLAINT_RETENTION_DAYS ago whose personal data is still there, oldest first."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.COMPLAINT_RETENTION_DAYS)
+    return Complaint.objects.filter(
+        status__in=(Complaint.Status.CONCLUDED, Complaint.Status.NOT_ACCEPTED),
+        concluded_at__lt=cutoff,
+        anonymised_at__isnull=True,
+    ).order_by("concluded_at", "pk")

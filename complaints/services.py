@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints import codes
-from complaints.attachments import InspectedFile
+from complaints.attachments import InspectedFile, attachment_storage
 from complaints.calendar import add_working_days
 from complaints.models import (
     Complaint,
@@ -834,3 +834,65 @@ def complaint_supplement_join(*, complaint: Complaint) -> ComplaintEvent:
         check_handler=False,
         notify=False,
     )
+
+
+# Retention ------------------------------------------------------------------------------------
+
+# The fields that hold the complainant's personal data or their account of events.
+PERSONAL_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "what_happened",
+    "happened_when",
+    "happened_where",
+    "wanted_outcome",
+    "satisfaction_comment",
+)
+
+
+def complaint_anonymise(*, complaint: Complaint, actor=None) -> dict:
+    """Remove the personal data of a closed complaint, keeping what the statistics need
+    (category, subject organisation or authority, dates, deadlines, statuses, authority,
+    rating, the public timeline): the complainant's name, e-mail and phone, the narrative
+    fields, the officer's name in a complaint about an officer, the complainant's answers and
+    grounds on the timeline, the internal notes' text, and the attachments (rows now, files
+    once the transaction commits). In one transaction, audited as
+    `complaints.complaint.anonymised` with what was removed (counts, not contents). Returns
+    that summary."""
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.anonymised_at is not None:
+            return {}
+        if locked.status not in (Complaint.Status.CONCLUDED, Complaint.Status.NOT_ACCEPTED):
+            raise _invalid_step(locked)
+        cleared = [name for name in PERSONAL_FIELDS if getattr(locked, name)]
+        for name in PERSONAL_FIELDS:
+            setattr(locked, name, "")
+        if locked.subject_kind == SubjectKind.OFFICER and locked.subject_name:
+            locked.subject_name = ""
+            cleared.append("subject_name")
+        locked.anonymised_at = timezone.now()
+        locked.save(update_fields=[*PERSONAL_FIELDS, "subject_name", "anonymised_at"])
+        answers = locked.events.exclude(private_text="").update(private_text="")
+        notes = locked.notes.exclude(text="").update(text="")
+        attachments = list(locked.attachments.all())
+        names = [attachment.file.name for attachment in attachments if attachment.file]
+        locked.attachments.all().delete()
+        summary = {
+            "fields": cleared,
+            "answers": answers,
+            "notes": notes,
+            "attachments": len(attachments),
+        }
+        audit.record(
+            action="complaints.complaint.anonymised", obj=locked, actor=actor, data=summary
+        )
+
+        def delete_files() -> None:
+            storage = attachment_storage()
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
+    return summary
