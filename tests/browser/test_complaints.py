@@ -9,7 +9,7 @@ import pytest
 
 from complaints.models import Complaint
 from portal.core.models import Region
-from tests.factories import AuthorityFactory, OrganisationFactory
+from tests.factories import AuthorityFactory, OrganisationFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -142,3 +142,67 @@ def test_a_form_with_mistakes_comes_back_with_its_messages(visit, shenzhen):
     assert "Please correct the following" in visitor.html
     assert Complaint.objects.count() == 0
     visitor.assert_page_passes()
+
+
+def track(visitor, number: str, code: str):
+    visitor.open("/complaints/track/")
+    visitor.page.fill("#id_tracking_number", number)
+    visitor.page.fill("#id_access_code", code)
+    with visitor.page.expect_navigation() as navigation:
+        visitor.page.locator(".track-form button[type='submit']").click()
+    response = navigation.value
+    assert response.status == 200
+    visitor.html = response.text()
+    return response
+
+
+def test_filed_handled_by_an_officer_tracked_and_rated(visit, shenzhen, employer):
+    """The issue's "done when": a complaint filed in English with an attachment, its receipt,
+    tracked; an officer accepts and concludes it in the admin; the complainant sees the
+    outcome and rates it."""
+    complainant = visit("en")
+    number, code = file_complaint(complainant, employer, "en")
+    with complainant.page.expect_download() as download:
+        complainant.page.locator(".receipt-form button").first.click()
+    assert download.value.suggested_filename == f"{number}.pdf"
+    track(complainant, number, code)
+    assert "Received" in complainant.html
+
+    officer = StaffMembershipFactory(authority=shenzhen, role="officer").user
+    staff = visit("en")
+    staff.open("/admin/login/")
+    staff.page.fill("#id_username", officer.username)
+    staff.page.fill("#id_password", "password")
+    with staff.page.expect_navigation():
+        staff.page.locator("form button[type='submit']").first.click()
+    staff.open("/admin/complaints/")
+    staff.page.locator(f"a:text('{number}')").click()
+    staff.page.wait_for_selector("#action-accept")
+    assert "payslip.pdf" in staff.page.content()
+    staff.page.fill("#id_accept-public_text", "We will contact the employer.")
+    with staff.page.expect_navigation():
+        staff.page.locator("#action-accept button[type='submit']").click()
+    assert "Accepted" in staff.page.locator("#complaint-status").inner_text()
+    staff.page.fill("#id_conclude-outcome", "The employer paid the two months' wages.")
+    with staff.page.expect_navigation():
+        staff.page.locator("#action-conclude button[type='submit']").click()
+    assert "Concluded" in staff.page.locator("#complaint-status").inner_text()
+    staff.assert_self_contained()
+
+    track(complainant, number, code)
+    assert "The employer paid the two months" in complainant.html
+    assert "We will contact the employer." in complainant.html
+    complainant.assert_page_passes()  # the page with the rating and review forms
+    complainant.page.locator("#id_rate-rating_1").check()  # 4 – satisfied
+    complainant.page.fill("#id_rate-comment", "Quick and fair.")
+    with complainant.page.expect_navigation() as navigation:
+        complainant.page.locator(".rating-form button[type='submit']").click()
+    assert navigation.value.status == 200
+    complainant.html = navigation.value.text()
+    assert "You rated the handling 4 out of 5" in complainant.html
+    complainant.assert_page_passes()
+
+    complaint = Complaint.objects.get()
+    assert complaint.status == "concluded"
+    assert (complaint.satisfaction_rating, complaint.satisfaction_comment) == (4, "Quick and fair.")
+    assert complaint.events.filter(kind="accepted").count() == 1
