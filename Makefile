@@ -1,6 +1,6 @@
 # The two commands: `make run` serves the portal with demo data, `make test` runs the test suite.
 # Both set up everything they need first (see scripts/bootstrap.sh) and are safe to repeat.
-.PHONY: run test stop lint format benchmark page-benchmark
+.PHONY: run test stop lint format benchmark page-benchmark complaint-benchmark
 
 run:
 	scripts/run.sh
@@ -15,6 +15,10 @@ benchmark:
 # Page render times and anonymous requests/s with wrk against gunicorn (same database as above)
 page-benchmark:
 	scripts/page_benchmark.sh $(ARGS)
+
+# Complaints filed/s through the form, latency, 0 lost / 0 doubled, PDF receipt time (same database)
+complaint-benchmark:
+	scripts/complaint_benchmark.sh $(ARGS)
 
 # Stops the local Elasticsearch node that `make run` / `make test` started.
 stop:
