@@ -96,3 +96,19 @@ class ConcludeForm(forms.Form):
         self.fields["credit_event"].label_from_instance = lambda event: (
             f"{event.published_on:%Y-%m-%d} {event.title} ({event.reference})"
         )
+
+
+class PublicationForm(forms.Form):
+    text = _text(
+        _("Anonymised outcome"),
+        rows=5,
+        help_text=_(
+            "Published on the organisation's record once a second person approves it. Leave "
+            "out names, contacts, dates of birth, passport numbers and anything else that "
+            "identifies the complainant."
+        ),
+    )
+
+
+class ApprovePublicationForm(forms.Form):
+    """Approving needs no input: the button is the decision."""

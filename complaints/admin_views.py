@@ -22,11 +22,13 @@ from django.views.decorators.http import require_GET, require_POST
 from complaints import selectors, services
 from complaints.admin_forms import (
     AcceptForm,
+    ApprovePublicationForm,
     AssignForm,
     ConcludeForm,
     ExtendDeadlineForm,
     NotAcceptForm,
     NoteForm,
+    PublicationForm,
     QueueFilterForm,
     RequestInformationForm,
 )
@@ -90,6 +92,28 @@ ACTIONS = {
             complaint=c, actor=user, outcome=d["outcome"], credit_event=d["credit_event"]
         ),
     ),
+    "publication": (
+        PublicationForm,
+        (Complaint.Status.CONCLUDED,),
+        lambda c, user, d: services.complaint_publication_write(
+            complaint=c, actor=user, text=d["text"]
+        ),
+    ),
+    "approve-publication": (
+        ApprovePublicationForm,
+        (Complaint.Status.CONCLUDED,),
+        lambda c, user, d: services.complaint_publication_approve(complaint=c, actor=user),
+    ),
+}
+# Publication is offered only with the complainant's consent, about an organisation of the
+# records; approval only of a draft that someone else wrote.
+ACTION_CONDITIONS = {
+    "publication": lambda c, user: c.consent_to_publish and c.subject_organisation_id is not None,
+    "approve-publication": lambda c, user: (
+        bool(c.publication_text)
+        and c.publication_approved_at is None
+        and c.publication_written_by_id != user.pk
+    ),
 }
 ACTION_TITLES = {
     "assign": gettext_lazy("Assign"),
@@ -99,6 +123,8 @@ ACTION_TITLES = {
     "request-information": gettext_lazy("Request information"),
     "extend": gettext_lazy("Extend the deadline"),
     "conclude": gettext_lazy("Conclude"),
+    "publication": gettext_lazy("Write the anonymised outcome for publication"),
+    "approve-publication": gettext_lazy("Approve and publish the anonymised outcome"),
 }
 
 
@@ -161,6 +187,9 @@ def _detail(request: HttpRequest, complaint: Complaint, *, bound=None, status: i
     forms = []
     for name, (_form_class, statuses, _call) in ACTIONS.items():
         if statuses is not None and complaint.status not in statuses:
+            continue
+        condition = ACTION_CONDITIONS.get(name)
+        if condition is not None and not condition(complaint, request.user):
             continue
         form = bound[1] if bound is not None and bound[0] == name else _form(name, complaint)
         forms.append(

@@ -219,6 +219,26 @@ class Complaint(models.Model):
         verbose_name=_("supplement to"),
     )
     anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
+    # The anonymised outcome, published on the organisation's record only with the complainant's
+    # consent, once a second person approved it (complaints.services.complaint_publication_*).
+    publication_text = models.TextField(_("anonymised outcome for publication"), blank=True)
+    publication_written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    publication_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    publication_approved_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]

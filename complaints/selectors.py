@@ -291,3 +291,37 @@ def complaints_due_for_anonymisation(
         concluded_at__lt=cutoff,
         anonymised_at__isnull=True,
     ).order_by("concluded_at", "pk")
+
+
+@dataclass(frozen=True)
+class PublishedOutcome:
+    """What the public sees of a complaint on the organisation's record: its category, when
+    it was concluded, and the anonymised outcome a second person approved. Nothing else."""
+
+    category: ComplaintCategory
+    concluded_on: datetime.date
+    text: str
+
+
+def complaint_outcomes_published(organisation: Organisation) -> list[PublishedOutcome]:
+    """The approved anonymised outcomes of concluded complaints about `organisation` whose
+    complainants consented, newest first."""
+    complaints = (
+        Complaint.objects.filter(
+            subject_organisation=organisation,
+            status=Complaint.Status.CONCLUDED,
+            consent_to_publish=True,
+            publication_approved_at__isnull=False,
+        )
+        .exclude(publication_text="")
+        .select_related("category")
+        .order_by("-publication_approved_at")
+    )
+    return [
+        PublishedOutcome(
+            category=complaint.category,
+            concluded_on=timezone.localtime(complaint.concluded_at).date(),
+            text=complaint.publication_text,
+        )
+        for complaint in complaints
+    ]

@@ -896,3 +896,64 @@ def complaint_anonymise(*, complaint: Complaint, actor=None) -> dict:
 
         transaction.on_commit(delete_files)
     return summary
+
+
+# Publication of an anonymised outcome ---------------------------------------------------------
+
+
+def _publication_check(complaint: Complaint) -> None:
+    if complaint.status != Complaint.Status.CONCLUDED:
+        raise _invalid_step(complaint)
+    if not complaint.consent_to_publish:
+        raise ValidationError(
+            _("The complainant did not consent to publication: nothing is published."),
+            code="no_consent",
+        )
+    if complaint.subject_organisation_id is None:
+        raise ValidationError(
+            _("Only outcomes about an organisation in the credit records are published."),
+            code="no_organisation",
+        )
+
+
+def complaint_publication_write(*, complaint: Complaint, actor, text: str) -> Complaint:
+    """An officer writes (or rewrites) the anonymised outcome of a concluded complaint whose
+    complainant consented; it waits for a second person's approval (a rewrite withdraws an
+    earlier approval). Audited as `complaints.complaint.publication_written`."""
+    _publication_check(complaint)
+    if not text.strip():
+        raise ValidationError(_("Write the anonymised outcome."), code="text_required")
+    _change(
+        complaint=complaint,
+        actor=actor,
+        action="publication_written",
+        allowed_from=(Complaint.Status.CONCLUDED,),
+        changes={
+            "publication_text": text.strip(),
+            "publication_written_by": actor,
+            "publication_approved_by": None,
+            "publication_approved_at": None,
+        },
+        event_kind=None,
+    )
+    return complaint
+
+
+def complaint_publication_approve(*, complaint: Complaint, actor) -> Complaint:
+    """A second person (not its writer) approves the anonymised outcome, which is then shown
+    on the organisation's public record. Audited as
+    `complaints.complaint.publication_approved`."""
+    _publication_check(complaint)
+    if not complaint.publication_text or complaint.publication_approved_at is not None:
+        raise ValidationError(_("There is no outcome waiting for approval."), code="no_draft")
+    if complaint.publication_written_by_id == actor.pk:
+        raise ValidationError(_("A second person must approve what you wrote."), code="same_person")
+    _change(
+        complaint=complaint,
+        actor=actor,
+        action="publication_approved",
+        allowed_from=(Complaint.Status.CONCLUDED,),
+        changes={"publication_approved_by": actor, "publication_approved_at": timezone.now()},
+        event_kind=None,
+    )
+    return complaint
