@@ -1,5 +1,6 @@
 """The open data API over the credit records (django-ninja; OpenAPI at /api/openapi.json)."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from django.http import HttpRequest, StreamingHttpResponse
@@ -29,7 +30,9 @@ class Meta(Schema):
         None, description="pass as `after` (with page+1) for the next page, at any depth"
     )
     facets: dict[str, dict[str, int]] = Field(
-        default_factory=dict, description="counts per kind, province and city (region code)"
+        default_factory=dict,
+        description="with facets=true: counts per kind, province, city (within a province), "
+        "rating and event type",
     )
 
 
@@ -78,6 +81,9 @@ class SearchParams(Schema):
     page: int = 1
     size: int = Field(10, description="10, 25, 50 or 100")
     after: str = Field("", description="the next_cursor of the previous page")
+    facets: bool = Field(
+        False, description="also count the matches per kind, province, rating and event type"
+    )
 
 
 @router.get(
@@ -91,7 +97,8 @@ def search_organisations(request: HttpRequest, params: Query[SearchParams]):
     form = OrganisationSearchForm(params.dict())
     if not form.is_valid():
         raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    query = form.to_query()
+    # Facets only when asked; no highlighting, which the API does not return.
+    query = replace(form.to_query(), facets=params.facets, highlight=False)
     try:
         results = organisations_search(query)
     except SearchUnavailable as error:

@@ -143,6 +143,7 @@ def query_mix(seed: int, per_category: int) -> list[Probe]:
                         "province": _province(organisation.region_id),
                         "rating": rating,
                         "event": event,
+                        "facets": "true",
                     },
                 )
             )
@@ -392,7 +393,8 @@ def _like(text: str) -> str:
 
 
 def trgm_sql(probe: Probe) -> list[tuple[str, list[Any]]]:
-    """The SQL for one probe: a page of 10 and the total with facet counts, as the API returns."""
+    """The SQL for one probe: a page of 10 and the total (with facet counts when the probe asks
+    for them), as the API returns."""
     params = probe.params
     where, args = [], []
     text = normalise_text(params.get("q", ""))
@@ -424,11 +426,14 @@ def trgm_sql(probe: Probe) -> list[tuple[str, list[Any]]]:
         f"SELECT uscc, name FROM {TRGM_TABLE} WHERE {condition} ORDER BY {order} "
         f"LIMIT 10 OFFSET {offset}"
     )
-    facets = (
-        f"SELECT kind, province_code, prefecture_code, count(*) FROM {TRGM_TABLE} "
-        f"WHERE {condition} GROUP BY GROUPING SETS ((kind), (province_code), (prefecture_code), ())"
-    )
-    return [(page, page_args), (facets, list(args))]
+    if params.get("facets") == "true":
+        counts = (
+            f"SELECT kind, province_code, prefecture_code, count(*) FROM {TRGM_TABLE} WHERE "
+            f"{condition} GROUP BY GROUPING SETS ((kind), (province_code), (prefecture_code), ())"
+        )
+    else:
+        counts = f"SELECT count(*) FROM {TRGM_TABLE} WHERE {condition}"
+    return [(page, page_args), (counts, list(args))]
 
 
 def run_trgm(probes: list[Probe], concurrency: int) -> list[Sample]:

@@ -51,6 +51,12 @@ class OrganisationQuery:
     page: int = 1
     size: int = 10
     after: tuple | None = None
+    # Counts per kind, province (city within a province), rating and event type. The search page
+    # always shows them; the API computes them only when asked, as they cost the cluster a pass
+    # over every match of a broad search.
+    facets: bool = True
+    # Matches marked in the names (the search page shows them; the API returns plain names).
+    highlight: bool = True
 
     @property
     def is_filtered(self) -> bool:
@@ -167,12 +173,6 @@ def build_organisation_search(query: OrganisationQuery) -> dict[str, Any]:
         "size": query.size,
         "track_total_hits": True,
         "sort": sort,
-        "aggs": aggregations,
-        "highlight": {
-            "fields": {"name": {"number_of_fragments": 0}},
-            "pre_tags": ["<mark>"],
-            "post_tags": ["</mark>"],
-        },
         # Only what a result line shows: the stored events would triple the response.
         "_source": [
             "uscc",
@@ -183,6 +183,14 @@ def build_organisation_search(query: OrganisationQuery) -> dict[str, Any]:
             "display_former_names",
         ],
     }
+    if query.facets:
+        body["aggs"] = aggregations
+    if query.highlight:
+        body["highlight"] = {
+            "fields": {"name": {"number_of_fragments": 0}},
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+        }
     if query.after is not None:
         body["search_after"] = list(query.after)
     else:

@@ -34,15 +34,24 @@ def _api(client, **params):
 
 
 def test_facets_count_kinds_and_provinces(client, spread):
-    meta = _api(client)["_meta"]
+    meta = _api(client, facets="true")["_meta"]
     assert meta["total"] == 14
     assert meta["facets"]["kind"] == {"employer": 12, "agency": 2}
     assert meta["facets"]["province"] == {"440000": 9, "110000": 5}
     assert "prefecture" not in meta["facets"]
 
 
+def test_the_api_counts_facets_only_when_asked(client, spread):
+    meta = _api(client)["_meta"]
+    assert meta["total"] == 14
+    assert meta["facets"] == {}
+    assert _api(client, facets="false")["_meta"]["facets"] == {}
+    response = client.get("/api/organisations", {"facets": "perhaps"})
+    assert response.status_code in (400, 422)
+
+
 def test_province_then_city_narrow_the_results(client, spread):
-    guangdong = _api(client, province="440000")["_meta"]
+    guangdong = _api(client, province="440000", facets="true")["_meta"]
     assert guangdong["total"] == 9
     assert guangdong["facets"]["prefecture"] == {"440300": 5, "440100": 4}
     shenzhen = _api(client, province="440000", prefecture="440300")

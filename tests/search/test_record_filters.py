@@ -81,7 +81,7 @@ def test_rating_and_event_type_filters(client, record):
     assert _codes(client, rating="A") == {record["commended"].uscc}
     assert _codes(client, event="penalty") == {record["recent"].uscc, record["older"].uscc}
     assert _codes(client, event="commendation") == {record["commended"].uscc}
-    facets = client.get("/api/organisations").json()["_meta"]["facets"]
+    facets = client.get("/api/organisations?facets=true").json()["_meta"]["facets"]
     assert facets["rating"] == {"A": 1, "B": 1, "C": 1, "D": 1}
     assert facets["event"] == {"penalty": 2, "commendation": 1}
 
