@@ -13,7 +13,9 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
 
 
 class SubjectType(models.TextChoices):
@@ -153,3 +155,347 @@ class InspectionItemChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_on} {self.kind} {self.item_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The double-random office (policy section 三(二)–(三)): directories, plans and draws.
+# ---------------------------------------------------------------------------------------------
+
+RISK_CLASSES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
+
+
+class SubjectEntry(models.Model):
+    """One period of an organisation in a province's subject directory (检查对象名录库).
+
+    Entries and exits are kept as dated rows: an organisation enters when it becomes eligible
+    (in operation, registered in the province) and exits when it stops being eligible; a later
+    return opens a new row. At most one open row per organisation and province. The risk class
+    and the date of the last inspection are kept current on the open row by
+    `services.subject_directory_refresh` (rule: `portal.inspections.risk`).
+    """
+
+    organisation = models.ForeignKey(
+        "records.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    province = models.ForeignKey(
+        "core.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("province"),
+        limit_choices_to={"level": 1},
+    )
+    risk_class = models.CharField(_("risk class"), max_length=1, choices=RISK_CLASSES)
+    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
+    last_inspected_on = models.DateField(_("last inspected on"), null=True, blank=True)
+    entered_on = models.DateField(_("entered on"))
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["province_id", "organisation_id", "-entered_on"]
+        verbose_name = _("subject directory entry")
+        verbose_name_plural = _("subject directory")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "province"],
+                condition=models.Q(exited_on__isnull=True),
+                name="one_open_subject_entry",
+            )
+        ]
+        indexes = [models.Index(fields=["province", "exited_on", "risk_class"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} @ {self.province_id} ({self.risk_class})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.exited_on is None
+
+
+class Inspector(ClusterableModel):
+    """One period of an officer in the inspector directory (检查人员名录库): their enforcement
+    certificate (执法证), specialities (the items they may inspect), the authority they work for
+    (its region is theirs), periods of availability and declared conflicts (回避).
+
+    Entries and exits are dated rows: leaving closes the row (`exited_on`), coming back opens a
+    new one. Private: the public only ever sees a per-draw code, never a name or certificate.
+    An inspector with no availability period is available throughout the directory period.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="inspector_entries",
+        verbose_name=_("user"),
+    )
+    certificate_number = models.CharField(_("enforcement certificate number"), max_length=32)
+    authority = models.ForeignKey(
+        "core.Authority",
+        on_delete=models.PROTECT,
+        related_name="inspectors",
+        verbose_name=_("authority"),
+    )
+    specialities = ParentalManyToManyField(
+        InspectionItem,
+        blank=True,
+        related_name="inspectors",
+        verbose_name=_("specialities"),
+        help_text=_("The inspection items this inspector is qualified for."),
+    )
+    entered_on = models.DateField(_("entered on"), default=datetime.date.today)
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["authority__region_id", "certificate_number", "-entered_on"]
+        verbose_name = _("inspector")
+        verbose_name_plural = _("inspector directory")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(exited_on__isnull=True),
+                name="one_open_inspector_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["certificate_number"],
+                condition=models.Q(exited_on__isnull=True),
+                name="one_open_entry_per_certificate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name} ({self.certificate_number})"
+
+    @property
+    def province_code(self) -> str | None:
+        region_id = self.authority.region_id
+        return region_id[:2] + "0000" if region_id else None
+
+    # Columns of the directory export (filing with the national authority); declared conflicts
+    # are private and not exported.
+
+    def full_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    def authority_name(self) -> str:
+        return self.authority.name
+
+    def speciality_codes(self) -> str:
+        return " ".join(sorted(item.code for item in self.specialities.all()))
+
+    def availability_periods(self) -> str:
+        return "; ".join(
+            f"{period.starts_on.isoformat()}–{period.ends_on.isoformat() if period.ends_on else ''}"
+            for period in self.availability.all()
+        )
+
+
+class InspectorAvailability(Orderable):
+    """A period in which the inspector can be drawn (both days included)."""
+
+    inspector = ParentalKey(Inspector, on_delete=models.CASCADE, related_name="availability")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("availability period")
+        verbose_name_plural = _("availability periods")
+
+
+class InspectorConflict(Orderable):
+    """An organisation the inspector is tied to and must never inspect (回避), as declared."""
+
+    inspector = ParentalKey(Inspector, on_delete=models.CASCADE, related_name="conflicts")
+    organisation = models.ForeignKey(
+        "records.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    declared_on = models.DateField(_("declared on"), default=datetime.date.today)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("declared conflict")
+        verbose_name_plural = _("declared conflicts")
+
+
+class InspectionPlan(RevisionMixin, ClusterableModel):
+    """A province's annual inspection plan (年度抽查工作计划): the items, the sampling ratio per
+    risk class, how often, and who is spared (inspected in the last N months).
+
+    Every saved change is a revision (with the strata), and audited; the draw copies the plan's
+    parameters at its commitment, so a later change never alters a committed draw.
+    """
+
+    class Frequency(models.TextChoices):
+        ANNUAL = "annual", _("once a year")
+        HALF_YEARLY = "half_yearly", _("twice a year")
+        QUARTERLY = "quarterly", _("four times a year")
+
+    authority = models.ForeignKey(
+        "core.Authority",
+        on_delete=models.PROTECT,
+        related_name="inspection_plans",
+        verbose_name=_("authority"),
+        help_text=_("The provincial authority whose plan this is."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    items = ParentalManyToManyField(
+        InspectionItem, related_name="plans", verbose_name=_("inspection items")
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.ANNUAL
+    )
+    exclusion_months = models.PositiveSmallIntegerField(
+        _("spare subjects inspected in the last (months)"), default=12
+    )
+    inspectors_per_inspection = models.PositiveSmallIntegerField(
+        _("inspectors per inspection"), default=2
+    )
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="inspection_plan")
+
+    class Meta:
+        ordering = ["-year", "authority__region_id"]
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year"], name="one_plan_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+
+class PlanStratum(Orderable):
+    """The sampling ratio for one risk class, in percent (at most two decimals)."""
+
+    plan = ParentalKey(InspectionPlan, on_delete=models.CASCADE, related_name="strata")
+    risk_class = models.CharField(_("risk class"), max_length=1, choices=RISK_CLASSES)
+    ratio = models.DecimalField(_("sampling ratio (%)"), max_digits=5, decimal_places=2)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("stratum")
+        verbose_name_plural = _("strata")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "risk_class"], name="one_stratum_per_class")
+        ]
+
+    @property
+    def basis_points(self) -> int:
+        return int(self.ratio * 100)
+
+
+class Draw(models.Model):
+    """One double-random draw of a plan, with its commit–reveal record.
+
+    Committed: the snapshot, the parameters and the SHA-256 of the secret seed are fixed and
+    published (`commitment.json`). Drawn: the seed is revealed and the result published; anyone
+    can re-run it (`portal.inspections.draw`). The files are kept in `DrawFile`.
+    """
+
+    class Status(models.TextChoices):
+        COMMITTED = "committed", _("committed")
+        DRAWN = "drawn", _("drawn")
+
+    plan = models.ForeignKey(
+        InspectionPlan, on_delete=models.PROTECT, related_name="draws", verbose_name=_("plan")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    on = models.DateField(_("reference date"))
+    algorithm = models.CharField(_("algorithm"), max_length=32)
+    snapshot_sha256 = models.CharField(_("SHA-256 of the snapshot"), max_length=64)
+    parameters_sha256 = models.CharField(_("SHA-256 of the parameters"), max_length=64)
+    seed_sha256 = models.CharField(_("SHA-256 of the seed"), max_length=64)
+    commitment_sha256 = models.CharField(_("SHA-256 of the commitment"), max_length=64)
+    # Secret until the reveal; never shown while the draw is only committed.
+    seed_hex = models.CharField(max_length=64, editable=False)
+    result_sha256 = models.CharField(_("SHA-256 of the result"), max_length=64, blank=True)
+    committed_at = models.DateTimeField(_("committed at"))
+    drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-committed_at", "-id"]
+        verbose_name = _("draw")
+        verbose_name_plural = _("draws")
+
+    def __str__(self) -> str:
+        return f"{self.plan} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("inspection_draw_detail", args=[self.pk])
+
+
+class DrawFile(models.Model):
+    """A published file of a draw, byte for byte as its SHA-256 says."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=64)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["draw_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "name"], name="one_file_per_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}/{self.name}"
+
+
+class DrawInspectorCode(models.Model):
+    """STAFF ONLY: which inspector a draw's opaque code stands for."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="inspector_codes")
+    inspector = models.ForeignKey(Inspector, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "code"], name="one_code_per_draw"),
+            models.UniqueConstraint(fields=["draw", "inspector"], name="one_inspector_per_draw"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}: {self.code}"
+
+
+class DrawnInspection(models.Model):
+    """One joint inspection a draw produced: a subject, all its items, its inspectors.
+
+    The starting point of the inspection tasks and results (a later step of issue 6)."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="inspections")
+    organisation = models.ForeignKey(
+        "records.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    risk_class = models.CharField(_("risk class"), max_length=1, choices=RISK_CLASSES)
+    items = models.ManyToManyField(InspectionItem, related_name="+")
+    inspectors = models.ManyToManyField(Inspector, related_name="drawn_inspections")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["draw_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draw", "organisation"], name="one_inspection_per_subject"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}: {self.organisation_id}"

@@ -8,7 +8,19 @@ from django.utils import timezone
 
 from portal.core import selectors as core_selectors
 from portal.core.models import Authority
-from portal.inspections.models import InspectionItem, InspectionItemChange
+from portal.inspections.draw import months_before
+from portal.inspections.models import (
+    Draw,
+    DrawFile,
+    DrawnInspection,
+    InspectionItem,
+    InspectionItemChange,
+    InspectionPlan,
+    Inspector,
+    InspectorAvailability,
+    SubjectEntry,
+)
+from portal.inspections.risk import RiskInputs
 
 
 @dataclass(frozen=True)
@@ -98,3 +110,193 @@ def inspection_item_changes_public(*, province: str = "") -> QuerySet[Inspection
 def inspection_items_editable_by(user) -> QuerySet[InspectionItem]:
     """The items (live or draft) whose authority is in the user's editing scope."""
     return InspectionItem.objects.filter(authority__in=core_selectors.authorities_editable_by(user))
+
+
+# ---------------------------------------------------------------------------------------------
+# The double-random office: directories, plans, draws
+# ---------------------------------------------------------------------------------------------
+
+
+def province_prefix(province_code: str) -> str:
+    """The two digits every region code of a province starts with."""
+    return province_code[:2]
+
+
+def subject_eligible_organisations(province_code: str) -> QuerySet:
+    """Organisations eligible for the province's subject directory: in operation and registered
+    in a region of the province (属地). Values: id, uscc, kind."""
+    from portal.records.models import Organisation
+
+    return Organisation.objects.filter(
+        registration_status=Organisation.RegistrationStatus.ACTIVE,
+        region__code__startswith=province_prefix(province_code),
+    ).values_list("id", "uscc", "kind")
+
+
+def risk_inputs_by_organisation(
+    organisation_ids: list[int], *, on: datetime.date
+) -> dict[int, RiskInputs]:
+    """The inputs of the risk rule (`portal.inspections.risk`) for many organisations: rating,
+    inspections with a problem found in the last 3 years, complaints in the last 12 months that
+    were not rejected. Grouped queries, not one per organisation."""
+    from django.db.models import Count
+
+    from complaints.models import Complaint
+    from portal.inspections.risk import COMPLAINT_MONTHS, FINDINGS_YEARS
+    from portal.records import credit
+    from portal.records.models import CreditEvent, Organisation
+
+    findings: dict[int, int] = {}
+    complaints: dict[int, int] = {}
+    ratings: dict[int, str] = {}
+    for start in range(0, len(organisation_ids), 5000):
+        block = organisation_ids[start : start + 5000]
+        ratings.update(Organisation.objects.filter(pk__in=block).values_list("id", "credit_rating"))
+        findings.update(
+            CreditEvent.objects.filter(
+                organisation_id__in=block,
+                kind=CreditEvent.Kind.INSPECTION_RESULT,
+                outcome__in=credit.NEGATIVE_OUTCOMES,
+                decided_on__gt=months_before(on, 12 * FINDINGS_YEARS),
+                decided_on__lte=on,
+            )
+            .values("organisation_id")
+            .annotate(n=Count("id"))
+            .values_list("organisation_id", "n")
+        )
+        since = months_before(on, COMPLAINT_MONTHS)
+        complaints.update(
+            Complaint.objects.filter(subject_organisation_id__in=block, received_at__date__gt=since)
+            .exclude(status=Complaint.Status.NOT_ACCEPTED)
+            .values("subject_organisation_id")
+            .annotate(n=Count("id"))
+            .values_list("subject_organisation_id", "n")
+        )
+    return {
+        pk: RiskInputs(
+            credit_rating=ratings.get(pk, "B"),
+            negative_findings=findings.get(pk, 0),
+            complaints=complaints.get(pk, 0),
+        )
+        for pk in organisation_ids
+    }
+
+
+def last_inspection_dates(organisation_ids: list[int]) -> dict[int, datetime.date]:
+    """The date of each organisation's latest inspection result on record (any outcome)."""
+    from django.db.models import Max
+
+    from portal.records.models import CreditEvent
+
+    dates: dict[int, datetime.date] = {}
+    for start in range(0, len(organisation_ids), 5000):
+        block = organisation_ids[start : start + 5000]
+        dates.update(
+            CreditEvent.objects.filter(
+                organisation_id__in=block,
+                kind=CreditEvent.Kind.INSPECTION_RESULT,
+                decided_on__isnull=False,
+            )
+            .values("organisation_id")
+            .annotate(last=Max("decided_on"))
+            .values_list("organisation_id", "last")
+        )
+    return dates
+
+
+def subject_entries_open(province_code: str) -> QuerySet[SubjectEntry]:
+    """The open entries (current members) of a province's subject directory."""
+    return SubjectEntry.objects.filter(province_id=province_code, exited_on__isnull=True)
+
+
+def subject_directory_counts(province_code: str) -> dict[str, int]:
+    """Current members of a province's directory per risk class (every class present)."""
+    from django.db.models import Count
+
+    counts = dict.fromkeys("ABCD", 0)
+    rows = subject_entries_open(province_code).values("risk_class").annotate(n=Count("id"))
+    for row in rows:
+        counts[row["risk_class"]] = row["n"]
+    return counts
+
+
+def _inspectors_in_directory_q(on: datetime.date) -> Q:
+    return Q(entered_on__lte=on) & (Q(exited_on__isnull=True) | Q(exited_on__gt=on))
+
+
+def inspectors_available(province_code: str, *, on: datetime.date) -> QuerySet[Inspector]:
+    """Inspectors who can be drawn on `on` in a province: in the directory that day, working
+    for an authority of the province (provincial or prefectural), and inside one of their
+    availability periods (or with none declared)."""
+    in_period = Q(availability__starts_on__lte=on) & (
+        Q(availability__ends_on__isnull=True) | Q(availability__ends_on__gte=on)
+    )
+    with_periods = InspectorAvailability.objects.values("inspector_id")
+    return (
+        Inspector.objects.filter(_inspectors_in_directory_q(on))
+        .filter(authority__region__code__startswith=province_prefix(province_code))
+        .filter(in_period | ~Q(pk__in=with_periods))
+        .distinct()
+    )
+
+
+def inspector_directory_export(*, on: datetime.date | None = None) -> QuerySet[Inspector]:
+    """STAFF ONLY: every directory row (past and present) for filing with the national
+    authority, with what the export shows loaded."""
+    return (
+        Inspector.objects.select_related("user", "authority__region")
+        .prefetch_related("specialities", "availability")
+        .order_by("authority__region_id", "certificate_number", "entered_on")
+    )
+
+
+def plan_item_codes_by_kind(plan: InspectionPlan) -> dict[str, list[str]]:
+    """The plan's item codes per subject kind drawn (employer, agency), sorted."""
+    grouped: dict[str, list[str]] = {}
+    for code, subject_type in plan.items.values_list("code", "subject_type"):
+        if subject_type in ("employer", "agency"):
+            grouped.setdefault(subject_type, []).append(code)
+    return {kind: sorted(codes) for kind, codes in sorted(grouped.items())}
+
+
+def last_inspectors_by_organisation(
+    organisation_ids: list[int], *, before: Draw | None = None
+) -> dict[int, list[int]]:
+    """For each organisation, the inspectors (ids) of its most recent drawn inspection: whom
+    recusal keeps from inspecting it again."""
+    inspections = DrawnInspection.objects.filter(draw__status=Draw.Status.DRAWN).order_by(
+        "organisation_id", "-draw__drawn_at", "-id"
+    )
+    if before is not None:
+        inspections = inspections.exclude(draw=before)
+    latest: dict[int, int] = {}
+    for start in range(0, len(organisation_ids), 5000):
+        block = organisation_ids[start : start + 5000]
+        for inspection_id, organisation_id in inspections.filter(
+            organisation_id__in=block
+        ).values_list("id", "organisation_id"):
+            latest.setdefault(organisation_id, inspection_id)
+    result: dict[int, list[int]] = {}
+    through = DrawnInspection.inspectors.through
+    ids = list(latest.values())
+    by_inspection = {inspection: organisation for organisation, inspection in latest.items()}
+    for start in range(0, len(ids), 5000):
+        for inspection_id, inspector_id in through.objects.filter(
+            drawninspection_id__in=ids[start : start + 5000]
+        ).values_list("drawninspection_id", "inspector_id"):
+            result.setdefault(by_inspection[inspection_id], []).append(inspector_id)
+    return result
+
+
+def draws_public() -> QuerySet[Draw]:
+    """Every draw, newest first: commitments are public from the moment they are made."""
+    return Draw.objects.select_related("plan__authority__region")
+
+
+def draw_public_get(pk: int) -> Draw | None:
+    return draws_public().filter(pk=pk).first()
+
+
+def draw_file_public(draw: Draw, name: str) -> DrawFile | None:
+    """A published file of the draw; the seed and the result only once drawn."""
+    return DrawFile.objects.filter(draw=draw, name=name).first()

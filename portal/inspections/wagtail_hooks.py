@@ -7,24 +7,33 @@ through `services.inspection_item_publish`, which writes the public history and 
 trail; saving a draft writes the audit trail here.
 """
 
+from django import forms
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets import action_menu
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.core.audit import record
+from portal.core.models import Authority
 from portal.inspections import services
-from portal.inspections.models import InspectionItem
+from portal.inspections.models import Draw, InspectionItem, InspectionPlan, Inspector, SubjectEntry
 from portal.inspections.permissions import InspectionItemPermissionPolicy, listing_authorities_for
 
 item_permission_policy = InspectionItemPermissionPolicy()
@@ -246,3 +255,233 @@ def inspection_item_action_menu(menu_items, request, context):
     for item in (ItemUnpublishMenuItem(order=20), ItemPublishMenuItem(order=30)):
         if item.is_shown(context):
             menu_items.append(item)
+
+
+# ---------------------------------------------------------------------------------------------
+# The double-random office: directories, plans and draws in the admin (menu "Double random").
+# Rights are Django's model permissions (superusers, or groups given them under Settings →
+# Groups); every save is audited here, plans keep revisions.
+# ---------------------------------------------------------------------------------------------
+
+
+class InspectorForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:
+            self.fields["user"].queryset = (
+                get_user_model()
+                .objects.filter(staff_memberships__isnull=False)
+                .distinct()
+                .order_by("username")
+            )
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            services.inspector_validate(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class AuditedSaveMixin:
+    """Write the audit trail (`inspections.<model>.created` / `.changed`) on every admin save."""
+
+    def save_instance(self):
+        with transaction.atomic():
+            instance = super().save_instance()
+            revision = getattr(self, "new_revision", None)
+            record(
+                action=(
+                    f"inspections.{instance._meta.model_name}."
+                    f"{'created' if self.view_name == 'create' else 'changed'}"
+                ),
+                obj=instance,
+                actor=self.request.user,
+                data={
+                    "fields": sorted(self.form.changed_data),
+                    "revision": revision.pk if revision else None,
+                },
+            )
+        return instance
+
+
+class InspectorCreateView(AuditedSaveMixin, snippet_views.CreateView):
+    pass
+
+
+class InspectorEditView(AuditedSaveMixin, snippet_views.EditView):
+    pass
+
+
+class InspectorViewSet(SnippetViewSet):
+    model = Inspector
+    icon = "user"
+    menu_label = _("Inspector directory")
+    menu_order = 100
+    list_display = ["__str__", "authority", "entered_on", "exited_on"]
+    list_filter = ["authority__level", "exited_on"]
+    list_export = [
+        "certificate_number",
+        "full_name",
+        "province_code",
+        "authority_name",
+        "speciality_codes",
+        "availability_periods",
+        "entered_on",
+        "exited_on",
+        "exit_reason",
+    ]
+    export_headings = {
+        "certificate_number": _("enforcement certificate number"),
+        "full_name": _("name"),
+        "province_code": _("province"),
+        "authority_name": _("authority"),
+        "speciality_codes": _("specialities"),
+        "availability_periods": _("availability periods"),
+        "entered_on": _("entered on"),
+        "exited_on": _("exited on"),
+        "exit_reason": _("exit reason"),
+    }
+    export_filename = "inspector-directory"
+    search_fields = ["certificate_number", "user__username", "user__last_name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_view_class = InspectorCreateView
+    edit_view_class = InspectorEditView
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("user"), FieldPanel("certificate_number")]),
+            FieldPanel("authority"),
+            FieldPanel("specialities", widget=forms.CheckboxSelectMultiple),
+            FieldRowPanel(
+                [FieldPanel("entered_on"), FieldPanel("exited_on"), FieldPanel("exit_reason")]
+            ),
+            InlinePanel("availability", heading=_("Availability periods")),
+            InlinePanel("conflicts", heading=_("Declared conflicts")),
+        ],
+        base_form_class=InspectorForm,
+    )
+
+
+class SubjectEntryViewSet(SnippetViewSet):
+    """The subject directory is computed (`services.subject_directory_refresh`): read only."""
+
+    model = SubjectEntry
+    icon = "group"
+    menu_label = _("Subject directory")
+    menu_order = 110
+    list_display = [
+        "organisation",
+        "province",
+        "risk_class",
+        "last_inspected_on",
+        "entered_on",
+        "exited_on",
+    ]
+    list_filter = ["province", "risk_class", "exited_on"]
+    search_fields = ["organisation__uscc", "organisation__name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+
+
+class PlanForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "authority" in self.fields:
+            self.fields["authority"].queryset = Authority.objects.filter(
+                level=Authority.Level.PROVINCIAL
+            ).order_by("region_id")
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if not valid:
+            return False
+        strata = self.formsets.get("strata")
+        ratios: dict[str, object] = {}
+        for form in strata.forms if strata is not None else []:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data and not data.get("DELETE") and data.get("risk_class"):
+                if data["risk_class"] in ratios:
+                    self.add_error(None, _("Each risk class appears once."))
+                    return False
+                ratios[data["risk_class"]] = data["ratio"]
+        if not ratios:
+            self.add_error(None, _("Give a sampling ratio for at least one risk class."))
+            return False
+        try:
+            services.inspection_plan_validate(
+                authority=self.cleaned_data["authority"],
+                year=self.cleaned_data["year"],
+                items=list(self.cleaned_data["items"].select_related("authority")),
+                ratios=ratios,
+                inspectors_per_inspection=self.cleaned_data["inspectors_per_inspection"],
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+            return False
+        return True
+
+
+class PlanCreateView(AuditedSaveMixin, snippet_views.CreateView):
+    pass
+
+
+class PlanEditView(AuditedSaveMixin, snippet_views.EditView):
+    pass
+
+
+class InspectionPlanViewSet(SnippetViewSet):
+    model = InspectionPlan
+    icon = "date"
+    menu_label = _("Inspection plans")
+    menu_order = 120
+    list_display = ["title", "authority", "year", "frequency"]
+    list_filter = ["year"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    add_view_class = PlanCreateView
+    edit_view_class = PlanEditView
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("authority"), FieldPanel("year")]),
+            FieldPanel("title"),
+            FieldPanel("items", widget=forms.CheckboxSelectMultiple),
+            FieldRowPanel(
+                [
+                    FieldPanel("frequency"),
+                    FieldPanel("exclusion_months"),
+                    FieldPanel("inspectors_per_inspection"),
+                ]
+            ),
+            InlinePanel("strata", heading=_("Strata: sampling ratio per risk class"), min_num=1),
+        ],
+        base_form_class=PlanForm,
+    )
+
+
+class DrawViewSet(SnippetViewSet):
+    """Draws are made by `services.draw_commit` and `draw_reveal` (commands `draw_commit`,
+    `draw_reveal`); the admin lists them."""
+
+    model = Draw
+    icon = "resubmit"
+    menu_label = _("Draws")
+    menu_order = 130
+    list_display = ["__str__", "status", "on", "committed_at", "drawn_at"]
+    list_filter = ["status"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class DoubleRandomGroup(SnippetViewSetGroup):
+    items = (InspectorViewSet, SubjectEntryViewSet, InspectionPlanViewSet, DrawViewSet)
+    menu_icon = "resubmit"
+    menu_label = _("Double random")
+    menu_order = 230
+
+
+register_snippet(DoubleRandomGroup)

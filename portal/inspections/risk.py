@@ -1,0 +1,52 @@
+"""The risk class (A–D) of an inspection subject, computed from its record: a pure function.
+
+The rule, published with the plan so that subjects know why they are sampled more or less often:
+
+- **D** (highest risk): the credit rating is D (on the restriction list, or a serious penalty or
+  serious finding is public), or at least two inspections found a problem in the last 3 years;
+- **C**: otherwise, the credit rating is C (an ordinary penalty or finding is public, or on the
+  warning list), or one inspection found a problem in the last 3 years, or at least 3 complaints
+  about it were accepted or are being handled in the last 12 months;
+- **A** (lowest risk): otherwise, the credit rating is A (something positive is public and
+  nothing negative) and there was no complaint in the last 12 months;
+- **B**: everyone else, including organisations never inspected.
+
+"Inspections that found a problem" count whether or not they are still public: the risk class
+is for the office, not a public judgement. Plans set a sampling ratio per class.
+"""
+
+from dataclasses import dataclass
+
+FINDINGS_YEARS = 3
+COMPLAINT_MONTHS = 12
+FINDINGS_FOR_D = 2
+COMPLAINTS_FOR_C = 3
+
+
+@dataclass(frozen=True, slots=True)
+class RiskInputs:
+    credit_rating: str  # A–D, portal.records.credit
+    negative_findings: int  # inspections with a problem found, last FINDINGS_YEARS years
+    complaints: int  # complaints received in the last COMPLAINT_MONTHS months, not rejected
+
+
+def risk_class_for(inputs: RiskInputs) -> tuple[str, list[str]]:
+    """(risk class, reasons): the class by the rule above and the codes of what decided it."""
+    reasons: list[str] = []
+    if inputs.credit_rating == "D":
+        reasons.append("rating_d")
+    if inputs.negative_findings >= FINDINGS_FOR_D:
+        reasons.append("repeated_findings")
+    if reasons:
+        return "D", reasons
+    if inputs.credit_rating == "C":
+        reasons.append("rating_c")
+    if inputs.negative_findings:
+        reasons.append("finding")
+    if inputs.complaints >= COMPLAINTS_FOR_C:
+        reasons.append("complaints")
+    if reasons:
+        return "C", reasons
+    if inputs.credit_rating == "A" and not inputs.complaints:
+        return "A", ["rating_a"]
+    return "B", []
