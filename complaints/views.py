@@ -27,6 +27,7 @@ from complaints.services import (
     complaint_review_request,
     complaint_submit,
     complaint_supplement_join,
+    complaint_supplement_offer,
     complaint_track,
     complaint_tracked,
 )
@@ -127,6 +128,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             "access_code": submission.access_code,
             "created": submission.created,
             "duplicate": duplicate,
+            "may_join": duplicate
+            and submission.created
+            and complaint_supplement_offer(complaint) is not None,
         },
     )
 

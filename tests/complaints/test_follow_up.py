@@ -253,3 +253,39 @@ def test_a_complaint_joins_an_earlier_one_without_learning_about_it(english, aut
     assert list(first.complaint.events.values_list("kind", flat=True)) == ["received"]
     assert english.post("/complaints/track/join/", holder(second)).status_code == 400
     assert english.post("/complaints/track/join/", holder(first)).status_code == 400
+
+
+def test_the_confirmation_offers_to_join_the_earlier_complaint(
+    english, authorities, wages, solve_captcha
+):
+    import re
+
+    from tests.complaints.test_views import form_data
+
+    employer = OrganisationFactory(name="深圳市确认页重复测试有限公司")
+    data = form_data(wages, solve_captcha, organisation=employer.name, subject_region="")
+    first = english.post("/complaints/new/", data)
+    assert first.status_code == 200
+    assert "/complaints/track/join/" not in first.content.decode()
+
+    data = form_data(
+        wages,
+        solve_captcha,
+        organisation=employer.name,
+        subject_region="",
+        form_token="f" * 32,
+        name="Second Person",
+    )
+    second = english.post("/complaints/new/", data)
+    html = second.content.decode()
+    assert "already has an open complaint" in html
+    assert 'action="/complaints/track/join/"' in html
+    number = re.search(r'id="tracking-number">([0-9A-Z-]+)<', html).group(1)
+    code = re.search(r'id="access-code">([0-9A-Z-]+)<', html).group(1)
+    joined = english.post(
+        "/complaints/track/join/", {"tracking_number": number, "access_code": code}
+    )
+    assert joined.status_code == 200
+    earlier, later = Complaint.objects.order_by("received_at")
+    assert later.supplement_to == earlier
+    assert earlier.tracking_number not in joined.content.decode()
