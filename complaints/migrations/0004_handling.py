@@ -6,97 +6,172 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0003_attachments'),
-        ('records', '0004_former_names'),
+        ("complaints", "0003_attachments"),
+        ("records", "0004_former_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='complaint',
-            name='anonymised_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='personal data removed at'),
+            model_name="complaint",
+            name="anonymised_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="personal data removed at"
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='assigned_officer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints_assigned', to=settings.AUTH_USER_MODEL, verbose_name='assigned to'),
+            model_name="complaint",
+            name="assigned_officer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="complaints_assigned",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="assigned to",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='concluded_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='concluded at'),
+            model_name="complaint",
+            name="concluded_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="concluded at"),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='conclusion_deadline',
-            field=models.DateField(blank=True, null=True, verbose_name='conclusion deadline'),
+            model_name="complaint",
+            name="conclusion_deadline",
+            field=models.DateField(blank=True, null=True, verbose_name="conclusion deadline"),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='outcome_credit_event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.creditevent', verbose_name='enforcement action'),
+            model_name="complaint",
+            name="outcome_credit_event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="records.creditevent",
+                verbose_name="enforcement action",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='rated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='rated at'),
+            model_name="complaint",
+            name="rated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="rated at"),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='review_requested_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='review requested at'),
+            model_name="complaint",
+            name="review_requested_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="review requested at"),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='satisfaction_comment',
-            field=models.TextField(blank=True, verbose_name='comment on the handling'),
+            model_name="complaint",
+            name="satisfaction_comment",
+            field=models.TextField(blank=True, verbose_name="comment on the handling"),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='satisfaction_rating',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='satisfaction (1–5)'),
+            model_name="complaint",
+            name="satisfaction_rating",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="satisfaction (1–5)"
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='subject_officer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='officer complained about'),
+            model_name="complaint",
+            name="subject_officer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="officer complained about",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='supplement_to',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supplements', to='complaints.complaint', verbose_name='supplement to'),
+            model_name="complaint",
+            name="supplement_to",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="supplements",
+                to="complaints.complaint",
+                verbose_name="supplement to",
+            ),
         ),
         migrations.AddField(
-            model_name='complaintattachment',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='complaints.complaintevent', verbose_name='step'),
+            model_name="complaintattachment",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attachments",
+                to="complaints.complaintevent",
+                verbose_name="step",
+            ),
         ),
         migrations.AddField(
-            model_name='complaintevent',
-            name='private_text',
+            model_name="complaintevent",
+            name="private_text",
             field=models.TextField(blank=True, verbose_name="complainant's text (staff only)"),
         ),
         migrations.AlterField(
-            model_name='complaintevent',
-            name='kind',
-            field=models.CharField(choices=[('received', 'received'), ('accepted', 'accepted'), ('not_accepted', 'not accepted'), ('assigned', 'assigned'), ('under_investigation', 'under investigation'), ('information_requested', 'information requested'), ('information_provided', 'information provided'), ('deadline_extended', 'deadline extended'), ('concluded', 'concluded'), ('review_requested', 'review requested'), ('supplement_joined', 'added to an earlier complaint')], max_length=24, verbose_name='step'),
+            model_name="complaintevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("received", "received"),
+                    ("accepted", "accepted"),
+                    ("not_accepted", "not accepted"),
+                    ("assigned", "assigned"),
+                    ("under_investigation", "under investigation"),
+                    ("information_requested", "information requested"),
+                    ("information_provided", "information provided"),
+                    ("deadline_extended", "deadline extended"),
+                    ("concluded", "concluded"),
+                    ("review_requested", "review requested"),
+                    ("supplement_joined", "added to an earlier complaint"),
+                ],
+                max_length=24,
+                verbose_name="step",
+            ),
         ),
         migrations.CreateModel(
-            name='ComplaintNote',
+            name="ComplaintNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='complaints.complaint', verbose_name='complaint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="time")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="complaints.complaint",
+                        verbose_name="complaint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'internal note',
-                'verbose_name_plural': 'internal notes',
-                'ordering': ['complaint_id', 'created_at', 'id'],
+                "verbose_name": "internal note",
+                "verbose_name_plural": "internal notes",
+                "ordering": ["complaint_id", "created_at", "id"],
             },
         ),
     ]
