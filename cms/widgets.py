@@ -13,8 +13,19 @@ class OrganisationByUSCCInput(forms.TextInput):
     goes through unchanged and fails the field's validation ("select a valid choice").
     """
 
+    # 18 characters, and room for the spaces or dashes people type between groups (the code is
+    # compacted on the server, as everywhere else), e.g. "9144 0300 MA5F 1234 5X" or with "-".
+    max_length = 32
+
     def __init__(self, attrs=None):
-        super().__init__(attrs={"maxlength": 18, "autocomplete": "off", **(attrs or {})})
+        super().__init__(
+            attrs={
+                "maxlength": self.max_length,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                **(attrs or {}),
+            }
+        )
 
     def format_value(self, value):
         if value in (None, ""):
