@@ -40,3 +40,38 @@ def test_a_new_window_starts_a_new_count(monkeypatch):
     assert not ratelimit.hit("test:d", "1/m").allowed
     clock[0] += 60
     assert ratelimit.hit("test:d", "1/m").allowed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_each_hit_commits_on_its_own():
+    """As in a web request (autocommit): each hit is its own one-statement transaction (on
+    PostgreSQL committed without waiting for the WAL flush), and nothing of that setting is left
+    on the connection for the next statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        decisions = [ratelimit.hit("test:e", "2/m") for _ in range(3)]
+    assert [decision.allowed for decision in decisions] == [True, True, False]
+    assert not connection.in_atomic_block
+    assert RateCounter.objects.get(key="test:e").hits == 3
+    assert all("INSERT" in query["sql"] for query in queries.captured_queries[:3])
+    if connection.vendor == "postgresql":
+        assert len(queries.captured_queries) in (3, 4)  # a DELETE of closed windows, now and then
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+
+
+def test_inside_a_transaction_the_callers_commit_stays_durable():
+    """Called inside someone else's transaction (the test's here), the hit must not turn their
+    commit asynchronous."""
+    from django.db import connection
+
+    assert connection.in_atomic_block
+    ratelimit.hit("test:f", "5/m")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    assert RateCounter.objects.get(key="test:f").hits == 1
