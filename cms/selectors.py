@@ -3,12 +3,13 @@ the site search over the pages."""
 
 import datetime
 import re
+import statistics
 from collections.abc import Sequence
 
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, get_page_models
 from wagtail.search import index
@@ -20,6 +21,7 @@ from cms.models import (
     TypicalCaseIndexPage,
     TypicalCasePage,
 )
+from complaints.models import Complaint, ComplaintEvent
 from portal.records.models import CreditEvent, Organisation
 from portal.records.selectors import credit_events_public
 
@@ -48,14 +50,15 @@ def index_pages() -> dict[str, Page | None]:
     return found
 
 
-def key_figures(*, on: datetime.date | None = None) -> dict[str, int]:
+def key_figures(*, on: datetime.date | None = None) -> dict[str, int | float | None]:
     """Figures for the home page, computed from the database on `on` (today):
     organisations with a public credit record, inspection results and penalties published this
-    year and still public, and typical cases published (in Chinese, each case counted once).
-    Cached for KEY_FIGURES_CACHE_SECONDS."""
+    year and still public, typical cases published (in Chinese, each case counted once), and the
+    complaint figures of `complaint_figures`. Cached for KEY_FIGURES_CACHE_SECONDS (the anonymous
+    page cache may keep the page up to PAGE_CACHE_SECONDS on top)."""
     on = on or timezone.localdate()
     return cache.get_or_set(
-        f"cms:key-figures:{on.isoformat()}",
+        f"cms:key-figures:v2:{on.isoformat()}",
         lambda: _key_figures_compute(on),
         KEY_FIGURES_CACHE_SECONDS,
     )
@@ -74,6 +77,34 @@ def _key_figures_compute(on: datetime.date) -> dict[str, int]:
         .public()
         .filter(locale=localisation.default_locale())
         .count(),
+        **complaint_figures(on=on),
+    }
+
+
+def complaint_figures(*, on: datetime.date) -> dict[str, int | float | None]:
+    """Counts only, nothing about anyone: complaints received in the year of `on` (up to that
+    day), complaints concluded in that year (status concluded, dated by their last "concluded"
+    step, as a case reopened by a review and concluded again counts once, when it ended), and
+    the median handling time of those in days (received → concluded, one decimal; None when
+    none was concluded). Reads the complaints' tables, never writes them."""
+    received = Complaint.objects.filter(
+        received_at__year=on.year, received_at__date__lte=on
+    ).count()
+    concluded = (
+        Complaint.objects.filter(status=Complaint.Status.CONCLUDED)
+        .annotate(
+            concluded_on=Max(
+                "events__occurred_at", filter=Q(events__kind=ComplaintEvent.Kind.CONCLUDED)
+            )
+        )
+        .filter(concluded_on__year=on.year, concluded_on__date__lte=on)
+        .values_list("received_at", "concluded_on")
+    )
+    days = [(ended - began).total_seconds() / 86400 for began, ended in concluded]
+    return {
+        "complaints_received_this_year": received,
+        "complaints_concluded_this_year": len(days),
+        "median_handling_days": round(statistics.median(days), 1) if days else None,
     }
 
 
