@@ -28,12 +28,16 @@ class PageLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
     @staticmethod
-    def _is_page(request) -> bool:
+    def url_name(request) -> str | None:
+        """The name of the URL pattern the request's address resolves to (None for a 404)."""
         urlconf = getattr(request, "urlconf", None) or get_urlconf()
         # Unprefixed page addresses only resolve in the default language.
         with translation.override(settings.LANGUAGE_CODE):
             try:
-                match = resolve(request.path_info, urlconf)
+                return resolve(request.path_info, urlconf).url_name
             except Resolver404:
-                return False
-        return match.url_name in PAGE_URL_NAMES
+                return None
+
+    @classmethod
+    def _is_page(cls, request) -> bool:
+        return cls.url_name(request) in PAGE_URL_NAMES

@@ -7,7 +7,8 @@ publishing a snippet (an authority's phone shows in every footer) increments it,
 request of every page renders afresh: a visitor never sees a page older than the last
 publication, and nothing has to know which pages show what.
 
-Only what is safe to share is kept: GET or HEAD of a Wagtail page, no session or CSRF cookie
+Only what is safe to share is kept: GET or HEAD of a Wagtail page (or of the authority and
+inspection item views, CACHED_VIEW_NAMES), no session or CSRF cookie
 in the request (editors and previews always render), a 200 that sets no cookie and does not
 vary by cookie. Responses say `X-Page-Cache: hit` or `miss`.
 """
@@ -23,9 +24,17 @@ from django.utils.cache import has_vary_header
 from wagtail import signals
 from wagtail.models import Page
 
-from cms.middleware import PageLocaleMiddleware
+from cms.middleware import PAGE_URL_NAMES, PageLocaleMiddleware
 
 GENERATION_KEY = "page-cache:generation"
+# Public views outside the page tree whose content changes only with a publication (authorities
+# are snippets, inspection items published revisions: both send Wagtail's `published`), kept
+# like pages. The language of these addresses comes from the cookie or the browser; the key
+# carries the language resolved from them.
+CACHED_VIEW_NAMES = frozenset(
+    {"authority_index", "authority_detail", "inspection_item_list", "inspection_item_history"}
+)
+CACHED_URL_NAMES = PAGE_URL_NAMES | CACHED_VIEW_NAMES
 HEADER = "X-Page-Cache"
 
 
@@ -71,7 +80,7 @@ def _cacheable_request(request: HttpRequest) -> bool:
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and settings.CSRF_COOKIE_NAME not in request.COOKIES
-        and PageLocaleMiddleware._is_page(request)
+        and PageLocaleMiddleware.url_name(request) in CACHED_URL_NAMES
     )
 
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from cms.models import NewsPage, StandardPage
 from cms.page_cache import HEADER
 from tests.cms.conftest import publish
+from tests.factories import AuthorityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +60,32 @@ def test_editors_and_non_pages_are_never_served_from_the_cache(client, admin_cli
     client.get("/faq/")
     assert client.get("/faq/")[HEADER] == "hit"
     assert HEADER not in admin_client.get("/faq/")  # a logged-in editor: own render, own bar
-    assert HEADER not in client.get("/authorities/")  # outside the page tree
+    assert HEADER not in client.get("/search/?q=x")  # outside the page tree, not listed
     assert HEADER not in client.get("/no-such-page/")
+
+
+def test_authorities_are_cached_and_a_published_change_shows_at_once(client):
+    authority = AuthorityFactory(complaint_phone="0755-12333")
+    address = f"/authorities/{authority.region_id}/"
+    assert client.get(address)[HEADER] == "miss"
+    assert client.get(address)[HEADER] == "hit"
+    assert client.get("/authorities/")[HEADER] == "miss"
+    assert client.get("/authorities/")[HEADER] == "hit"
+    english = client.get(address, HTTP_ACCEPT_LANGUAGE="en")
+    assert english[HEADER] == "miss"  # its own entry per language
+    assert "Human Resources" in english.content.decode()
+
+    authority.complaint_phone = "0755-88886666"
+    authority.save_revision().publish()
+    fresh = client.get(address)
+    assert fresh[HEADER] == "miss"
+    assert "0755-88886666" in fresh.content.decode()
+
+
+def test_the_inspection_item_list_is_cached(client):
+    assert client.get("/inspection-items/")[HEADER] == "miss"
+    assert client.get("/inspection-items/")[HEADER] == "hit"
+    assert client.get("/inspection-items/history/")[HEADER] == "miss"
 
 
 def test_a_zero_lifetime_turns_the_cache_off(client, settings):
