@@ -6,6 +6,7 @@ from typing import Any
 from elasticsearch import ApiError, TransportError
 
 from portal.core.models import Region
+from portal.core.templatetags.bilingual import is_english
 from portal.records.models import CreditEvent, Organisation
 from search import cursor
 from search.client import SearchUnavailable, get_client
@@ -124,17 +125,23 @@ def organisations_search(query: OrganisationQuery) -> OrganisationResults:
     )
 
 
-_region_name_cache: dict[str, str] = {}
+_region_name_cache: dict[str, tuple[str, str]] = {}
 
 
 def _region_names(codes: list[str]) -> dict[str, str]:
-    """Names of GB/T 2260 codes, kept per process: they change once a year at most (a data
-    migration, then a restart), and facets would otherwise cost a query per search."""
+    """Names of GB/T 2260 codes in the active language (English where the region has one),
+    kept per process: they change once a year at most (a data migration, then a restart), and
+    facets would otherwise cost a query per search."""
     missing = [code for code in codes if code not in _region_name_cache]
     if missing:
-        rows = Region.objects.filter(code__in=missing).values_list("code", "name")
-        _region_name_cache.update(rows)
-    return {code: _region_name_cache[code] for code in codes if code in _region_name_cache}
+        rows = Region.objects.filter(code__in=missing).values_list("code", "name", "name_en")
+        _region_name_cache.update((code, (name, name_en)) for code, name, name_en in rows)
+    english = is_english()
+    return {
+        code: (_region_name_cache[code][1] if english else "") or _region_name_cache[code][0]
+        for code in codes
+        if code in _region_name_cache
+    }
 
 
 def _facets(query: OrganisationQuery, aggregations: dict[str, Any]) -> dict[str, list[FacetValue]]:

@@ -23,6 +23,10 @@ class Region(models.Model):
 
     code = models.CharField(_("region code"), max_length=6, primary_key=True)
     name = models.CharField(_("name"), max_length=64)
+    # Stored rather than computed on each page: filled from the pinyin when a region is loaded
+    # (portal.core.romanise), and correctable where pinyin is not the usual English form
+    # (Mongolian and Uygur place names, such as 锡林郭勒 Xilin Gol).
+    name_en = models.CharField(_("name in English"), max_length=128, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from portal.core.models import Region
+from portal.core.romanise import region_name_en
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,8 @@ def regions_sync(*, region_model: type[models.Model] | None = None) -> int:
     historical model; by default the current `Region` model is used.
     """
     model = region_model or Region
+    # The English name (portal.core.romanise) once the model has it (not in the first migration).
+    english = any(field.name == "name_en" for field in model._meta.get_fields())
     wanted = region_rows(package_divisions())
     wanted_codes = {row.code for row in wanted}
     with transaction.atomic():
@@ -80,18 +83,21 @@ def regions_sync(*, region_model: type[models.Model] | None = None) -> int:
         for row in wanted:
             region = existing.get(row.code)
             if region is None:
-                to_create.append(
-                    model(
-                        code=row.code,
-                        name=row.name,
-                        level=row.level,
-                        parent_id=row.parent_code,
-                        is_active=True,
-                    )
+                region = model(
+                    code=row.code,
+                    name=row.name,
+                    level=row.level,
+                    parent_id=row.parent_code,
+                    is_active=True,
                 )
+                if english:
+                    region.name_en = region_name_en(row.name, level=row.level)
+                to_create.append(region)
                 continue
             current = (region.name, region.level, region.parent_id, region.is_active)
             if current != (row.name, row.level, row.parent_code, True):
+                if english and region.name != row.name:
+                    region.name_en = region_name_en(row.name, level=row.level)
                 region.name = row.name
                 region.level = row.level
                 region.parent_id = row.parent_code
@@ -104,6 +110,8 @@ def regions_sync(*, region_model: type[models.Model] | None = None) -> int:
                 to_update.append(region)
         model.objects.bulk_create(to_create, batch_size=500)
         model.objects.bulk_update(
-            to_update, ["name", "level", "parent", "is_active"], batch_size=500
+            to_update,
+            ["name", "level", "parent", "is_active", *(["name_en"] if english else [])],
+            batch_size=500,
         )
     return len(to_create) + len(to_update)
