@@ -10,20 +10,45 @@ A page that has no (live) English version falls back to the Chinese one, with a 
 in English show the English version of each item, or the Chinese one when there is none.
 """
 
+from django.conf import settings
+from django.core.signals import request_started
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import translation
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
+
+# Locales by language code, looked up once per request instead of once per use (a page with
+# lists asked for them dozens of times). Emptied at the start of every request and whenever a
+# locale is saved or deleted, so it never outlives a change.
+_locales: dict[str, Locale] = {}
+
+
+@receiver(request_started, dispatch_uid="cms.localisation.forget_locales")
+@receiver(post_save, sender=Locale, dispatch_uid="cms.localisation.forget_locales:save")
+@receiver(post_delete, sender=Locale, dispatch_uid="cms.localisation.forget_locales:delete")
+def _forget_locales(**_signal_arguments) -> None:
+    _locales.clear()
+
+
+def _locale(language_code: str) -> Locale:
+    code = get_supported_content_language_variant(language_code)
+    if code not in _locales:
+        _locales[code] = Locale.objects.get_for_language(code)
+    return _locales[code]
 
 
 def default_locale() -> Locale:
     """The primary content locale (Simplified Chinese)."""
-    return Locale.get_default()
+    return _locale(settings.LANGUAGE_CODE)
 
 
 def active_locale() -> Locale:
     """The locale of the current request's language, or the default one when it has none."""
     try:
-        return Locale.get_active()
-    except Locale.DoesNotExist:
+        return _locale(translation.get_language() or settings.LANGUAGE_CODE)
+    except (Locale.DoesNotExist, LookupError):
         return default_locale()
 
 
@@ -40,6 +65,8 @@ def localized_live_pages(model: type[Page], *, within: Page | None = None) -> Qu
         for root in roots:
             in_tree |= Q(path__startswith=root.path, depth__gt=root.depth)
         pages = pages.filter(in_tree)
+    # Lists show each item's language (lang attributes): load the locale with the page.
+    pages = pages.select_related("locale")
     if active.pk == default.pk:
         return pages.filter(locale=default)
     translated = model.objects.live().public().filter(locale=active).values("translation_key")

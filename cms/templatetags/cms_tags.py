@@ -20,8 +20,9 @@ def _localized_home(request) -> Page | None:
 @register.simple_tag(takes_context=True)
 def cms_home_url(context) -> str:
     """The home page in the current language (the Chinese one where there is no translation)."""
-    home = _localized_home(context.get("request"))
-    return (home.url if home is not None else None) or "/"
+    request = context.get("request")
+    home = _localized_home(request)
+    return (home.get_url(request) if home is not None else None) or "/"
 
 
 @register.inclusion_tag("cms/_menu_items.html", takes_context=True)
