@@ -47,6 +47,7 @@ urlpatterns = [
         name="authority_detail",
     ),
     path("inspection-items/", include("portal.inspections.urls")),
+    path("inspections/", include("portal.inspections.draw_urls")),
     path("data/", data_views.open_data, name="open_data"),
     path("complaints/", include("complaints.urls")),
     path("data/dumps/<str:run>/<str:name>", data_views.dump_file, name="dump_file"),

@@ -67,6 +67,7 @@ def make_plan(authority, items, ratios: dict[str, str], **fields) -> InspectionP
     values.update(fields)
     plan = InspectionPlan.objects.create(authority=authority, **values)
     plan.items.set(items)
+    plan.save()  # a ParentalManyToManyField is written on save
     for risk, ratio in ratios.items():
         PlanStratum.objects.create(plan=plan, risk_class=risk, ratio=Decimal(ratio))
     return plan
