@@ -383,6 +383,7 @@ class PlanStratum(Orderable):
 
     plan = ParentalKey(InspectionPlan, on_delete=models.CASCADE, related_name="strata")
     risk_class = models.CharField(_("risk class"), max_length=1, choices=RISK_CLASSES)
+    # xgettext:no-python-format
     ratio = models.DecimalField(_("sampling ratio (%)"), max_digits=5, decimal_places=2)
 
     class Meta(Orderable.Meta):

@@ -11,8 +11,10 @@ The rule, published with the plan so that subjects know why they are sampled mor
   nothing negative) and there was no complaint in the last 12 months;
 - **B**: everyone else, including organisations never inspected.
 
-"Inspections that found a problem" count whether or not they are still public: the risk class
-is for the office, not a public judgement. Plans set a sampling ratio per class.
+"Inspections that found a problem" count only while they are public on the credit record (not
+after their publication window or a credit repair): the risk class of every candidate is
+published with each draw's snapshot, so it must not reveal what the record no longer shows. The
+reasons themselves are kept for staff only. Plans set a sampling ratio per class.
 """
 
 from dataclasses import dataclass

@@ -137,13 +137,16 @@ def risk_inputs_by_organisation(
     organisation_ids: list[int], *, on: datetime.date
 ) -> dict[int, RiskInputs]:
     """The inputs of the risk rule (`portal.inspections.risk`) for many organisations: rating,
-    inspections with a problem found in the last 3 years, complaints in the last 12 months that
-    were not rejected. Grouped queries, not one per organisation."""
+    inspections with a problem found in the last 3 years that are still public on `on` (a
+    repaired or expired finding no longer counts: the risk class is published with each draw),
+    complaints in the last 12 months that were not rejected. Grouped queries, not one per
+    organisation."""
     from django.db.models import Count
 
     from complaints.models import Complaint
     from portal.inspections.risk import COMPLAINT_MONTHS, FINDINGS_YEARS
     from portal.records import credit
+    from portal.records import selectors as records_selectors
     from portal.records.models import CreditEvent, Organisation
 
     findings: dict[int, int] = {}
@@ -153,7 +156,8 @@ def risk_inputs_by_organisation(
         block = organisation_ids[start : start + 5000]
         ratings.update(Organisation.objects.filter(pk__in=block).values_list("id", "credit_rating"))
         findings.update(
-            CreditEvent.objects.filter(
+            records_selectors.credit_events_public(on=on)
+            .filter(
                 organisation_id__in=block,
                 kind=CreditEvent.Kind.INSPECTION_RESULT,
                 outcome__in=credit.NEGATIVE_OUTCOMES,

@@ -342,6 +342,7 @@ def inspection_plan_validate(
     if inspectors_per_inspection < draw.MINIMUM_INSPECTORS:
         errors["inspectors_per_inspection"] = _("At least two inspectors per inspection.")
     if any(not (Decimal(0) <= ratio <= Decimal(100)) for ratio in ratios.values()):
+        # xgettext:no-python-format
         errors["strata"] = _("Sampling ratios are between 0 and 100%.")
     elif "authority" not in errors:
         counts = selectors.subject_directory_counts(authority.region_id)

@@ -183,3 +183,15 @@ def test_directory_admin_pages(client, authorities, items):
         "/admin/snippets/inspections/draw/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_a_finding_no_longer_public_does_not_raise_the_risk_class(authorities):
+    """The risk class is published with each draw: what left the record must not show in it."""
+    old = OrganisationFactory()
+    _finding(old, datetime.date(2024, 1, 10), reference="INS-OLD-1")
+    _finding(old, datetime.date(2024, 2, 10), reference="INS-OLD-2")
+    services.subject_directory_refresh(province=Region.objects.get(code="440000"), on=ON)
+    entry = SubjectEntry.objects.get(organisation=old)
+    assert (entry.risk_class, entry.risk_reasons) == ("B", [])
+    assert entry.last_inspected_on == datetime.date(2024, 2, 10)
