@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -24,6 +25,7 @@ from wagtail.admin.panels import (
     ObjectList,
 )
 from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
+from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets import action_menu
 from wagtail.snippets.models import register_snippet
@@ -32,7 +34,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.core.audit import record
 from portal.core.models import Authority
-from portal.inspections import services
+from portal.inspections import admin_views, services
 from portal.inspections.models import Draw, InspectionItem, InspectionPlan, Inspector, SubjectEntry
 from portal.inspections.permissions import InspectionItemPermissionPolicy, listing_authorities_for
 
@@ -485,3 +487,35 @@ class DoubleRandomGroup(SnippetViewSetGroup):
 
 
 register_snippet(DoubleRandomGroup)
+
+
+@hooks.register("register_admin_urls")
+def draw_admin_urls():
+    return [
+        path(
+            "inspections/plans/<int:plan_pk>/commit-draw/",
+            admin_views.draw_commit_view,
+            name="inspection_draw_commit",
+        ),
+        path(
+            "inspections/draws/<int:pk>/reveal/",
+            admin_views.draw_reveal_view,
+            name="inspection_draw_reveal",
+        ),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def draw_listing_buttons(snippet, user, next_url=None):
+    if not user.has_perm("inspections.add_draw"):
+        return
+    if isinstance(snippet, InspectionPlan):
+        yield ListingButton(
+            _("Commit a draw"), reverse("inspection_draw_commit", args=[snippet.pk]), priority=50
+        )
+    elif isinstance(snippet, Draw) and snippet.status == Draw.Status.COMMITTED:
+        yield ListingButton(
+            _("Make the draw"), reverse("inspection_draw_reveal", args=[snippet.pk]), priority=50
+        )
+    if isinstance(snippet, Draw):
+        yield ListingButton(_("Public page"), snippet.get_absolute_url(), priority=60)

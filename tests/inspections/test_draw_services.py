@@ -189,3 +189,41 @@ def test_draw_verify_refuses_missing_files(tmp_path):
     (tmp_path / "commitment.json").write_text("{}")
     with pytest.raises(CommandError, match="Missing"):
         call_command("draw_verify", str(tmp_path), stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_admin_commits_and_makes_a_draw(client, office):
+    from tests.factories import UserFactory
+
+    plan = office["plan"]
+    outsider = UserFactory(username="officer-without-permission")
+    client.force_login(outsider)
+    # Wagtail's admin answers a refusal with a redirect to the dashboard and a message.
+    refused = client.post(f"/admin/inspections/plans/{plan.pk}/commit-draw/", {"on": "2026-03-01"})
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+    assert not Draw.objects.exists()
+
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    listing = client.get("/admin/snippets/inspections/inspectionplan/").content.decode()
+    assert f"/admin/inspections/plans/{plan.pk}/commit-draw/" in listing
+    assert client.get(f"/admin/inspections/plans/{plan.pk}/commit-draw/").status_code == 200
+    bad = client.post(f"/admin/inspections/plans/{plan.pk}/commit-draw/", {"on": "not a date"})
+    assert bad.status_code == 400 and not Draw.objects.exists()
+
+    response = client.post(f"/admin/inspections/plans/{plan.pk}/commit-draw/", {"on": "2026-03-01"})
+    assert response.status_code == 302
+    draw_row = Draw.objects.get()
+    assert draw_row.on == ON and draw_row.status == Draw.Status.COMMITTED
+    assert AuditEntry.objects.get(action="inspections.draw.committed").actor == admin
+    assert client.get(response["Location"]).status_code == 200
+
+    response = client.post(f"/admin/inspections/draws/{draw_row.pk}/reveal/")
+    assert response.status_code == 302
+    draw_row.refresh_from_db()
+    assert draw_row.status == Draw.Status.DRAWN
+    assert AuditEntry.objects.get(action="inspections.draw.drawn").actor == admin
+    again = client.post(f"/admin/inspections/draws/{draw_row.pk}/reveal/")
+    assert again.status_code == 400
+    assert "already been made" in again.content.decode()
+    assert client.post("/admin/inspections/draws/999999/reveal/").status_code == 404
