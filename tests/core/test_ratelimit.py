@@ -27,10 +27,10 @@ def test_hits_past_the_limit_are_refused_until_the_window_closes():
 
 def test_the_count_lives_in_one_row_per_key_and_window():
     for _ in range(5):
-        ratelimit.hit("test:c", "100/m")
+        ratelimit.hit("test:c", "100/h")
     row = RateCounter.objects.get(key="test:c")
     assert row.hits == 5
-    assert row.expires_at - row.window_start == 60
+    assert row.expires_at - row.window_start == 3600
 
 
 def test_a_new_window_starts_a_new_count(monkeypatch):
@@ -51,7 +51,7 @@ def test_outside_a_transaction_each_hit_commits_on_its_own():
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        decisions = [ratelimit.hit("test:e", "2/m") for _ in range(3)]
+        decisions = [ratelimit.hit("test:e", "2/h") for _ in range(3)]
     assert [decision.allowed for decision in decisions] == [True, True, False]
     assert not connection.in_atomic_block
     assert RateCounter.objects.get(key="test:e").hits == 3
@@ -69,7 +69,7 @@ def test_inside_a_transaction_the_callers_commit_stays_durable():
     from django.db import connection
 
     assert connection.in_atomic_block
-    ratelimit.hit("test:f", "5/m")
+    ratelimit.hit("test:f", "5/h")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
