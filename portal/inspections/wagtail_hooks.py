@@ -26,6 +26,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
 from wagtail.admin.widgets.button import ListingButton
+from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets import action_menu
 from wagtail.snippets.models import register_snippet
@@ -364,6 +365,21 @@ class InspectorViewSet(SnippetViewSet):
         ],
         base_form_class=InspectorForm,
     )
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Only "view" (with Django's view permission), for everyone, superusers too: the subject
+    directory is computed by a service, and a draw's record must stay as it was published."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a == "view"])
+
+
+register_permission_policy(SubjectEntry, ReadOnlyPermissionPolicy(SubjectEntry), exact_class=True)
+register_permission_policy(Draw, ReadOnlyPermissionPolicy(Draw), exact_class=True)
 
 
 class SubjectEntryViewSet(SnippetViewSet):

@@ -195,3 +195,29 @@ def test_a_finding_no_longer_public_does_not_raise_the_risk_class(authorities):
     entry = SubjectEntry.objects.get(organisation=old)
     assert (entry.risk_class, entry.risk_reasons) == ("B", [])
     assert entry.last_inspected_on == datetime.date(2024, 2, 10)
+
+
+@pytest.mark.django_db
+def test_the_subject_directory_and_draws_are_read_only_in_the_admin(client, authorities):
+    services.subject_directory_refresh(province=Region.objects.get(code="440000"), on=ON)
+    OrganisationFactory()
+    services.subject_directory_refresh(province=Region.objects.get(code="440000"), on=ON)
+    entry = SubjectEntry.objects.get()
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert (
+        client.get(f"/admin/snippets/inspections/subjectentry/inspect/{entry.pk}/").status_code
+        == 200
+    )
+    for url in (
+        f"/admin/snippets/inspections/subjectentry/edit/{entry.pk}/",
+        "/admin/snippets/inspections/subjectentry/add/",
+        f"/admin/snippets/inspections/subjectentry/delete/{entry.pk}/",
+        "/admin/snippets/inspections/draw/add/",
+    ):
+        response = client.post(url, {"risk_class": "A"})
+        assert response.status_code in (302, 403), url
+        if response.status_code == 302:
+            assert response["Location"] == "/admin/", url
+    entry.refresh_from_db()
+    assert entry.risk_class == "B"
