@@ -33,7 +33,14 @@ ALL_ROLES = frozenset(Role.values)
 
 # The Wagtail group that gives each page-editing role its base rights in the admin (access, page
 # permissions on the tree's root, images and documents); created by cms/migrations/0006.
-ROLE_GROUPS = {Role.EDITOR: "Editors", Role.REVIEWER: "Reviewers"}
+ROLE_GROUPS = {
+    Role.EDITOR: "Editors",
+    Role.REVIEWER: "Reviewers",
+    # Admin access only (core/migrations/0006); what they see follows their scope.
+    Role.OFFICER: "Officers",
+    Role.INSPECTOR: "Inspectors",
+    Role.SUPERVISOR: "Supervisors",
+}
 
 
 def in_scope_or_national(user, authority: Authority | None, *, roles) -> bool:

@@ -1,7 +1,8 @@
 """Changes to staff memberships, each with the Wagtail groups that follow from it.
 
 A staff user's base rights in the admin come from a Wagtail group per role
-(`portal.core.permissions.ROLE_GROUPS`: editors in "Editors", reviewers in "Reviewers"); what they
+(`portal.core.permissions.ROLE_GROUPS`: editors in "Editors", reviewers in "Reviewers", officers,
+inspectors and supervisors in groups that only open the admin); what they
 may do to a given page or authority is then narrowed by the scope of their memberships. The groups
 are derived data: `staff_groups_sync` recomputes them from the memberships, and is called wherever
 memberships change (the services below, and the admin's membership views through the snippet hooks
