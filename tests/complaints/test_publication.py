@@ -85,6 +85,11 @@ def test_an_outcome_is_published_after_a_second_person_approves_it(
     assert "the employer paid them in full" in html
     for private in ("Private Person", "private.person@example.org", "NARRATIVE"):
         assert private not in html
+    client.logout()
+    record = client.get(f"/organisations/{employer.uscc}/").content.decode()
+    assert "the employer paid them in full" in record
+    for private in ("Private Person", "private.person@example.org", "NARRATIVE"):
+        assert private not in record
     actions = set(
         AuditEntry.objects.filter(object_id=str(complaint.pk)).values_list("action", flat=True)
     )
