@@ -1,6 +1,9 @@
 """`manage.py complaint_benchmark`: complaints filed per second through the real form, their
 latency, nothing lost or doubled, and the PDF receipt's render time. See complaints/benchmark.py."""
 
+import signal
+import sys
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from complaints import benchmark
@@ -45,6 +48,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        # Stopped with SIGTERM (a timeout, a supervisor): unwind, so gunicorn is stopped too.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         if options["profile"]:
             benchmark.profile(options["profile"], self.stdout.write)
             return
