@@ -250,7 +250,8 @@ def test_a_mistyped_number_is_caught_by_its_check_character(english, authorities
 
 
 def test_tracking_is_rate_limited(client, authorities, settings):
-    settings.COMPLAINT_RATES = {"submit": "100/h", "track": "3/h"}  # an hour: no window edge mid-test
+    # An hour's window: no window edge in the middle of the test.
+    settings.COMPLAINT_RATES = {"submit": "100/h", "track": "3/h"}
     data = {"tracking_number": codes.tracking_number_generate(2026), "access_code": "AAAAA-AAAAA"}
     statuses = [client.post(TRACK_URL, data).status_code for _ in range(4)]
     assert statuses == [404, 404, 404, 429]
