@@ -81,8 +81,11 @@ class SearchParams(Schema):
     page: int = 1
     size: int = Field(10, description="10, 25, 50 or 100")
     after: str = Field("", description="the next_cursor of the previous page")
-    facets: bool = Field(
-        False, description="also count the matches per kind, province, rating and event type"
+    # A string, not a bool: Swagger UI draws a bool as a select without a label.
+    facets: str = Field(
+        "",
+        pattern="^(|true|false)$",
+        description="true: also count the matches per kind, province, rating and event type",
     )
 
 
@@ -98,7 +101,7 @@ def search_organisations(request: HttpRequest, params: Query[SearchParams]):
     if not form.is_valid():
         raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     # Facets only when asked; no highlighting, which the API does not return.
-    query = replace(form.to_query(), facets=params.facets, highlight=False)
+    query = replace(form.to_query(), facets=params.facets == "true", highlight=False)
     try:
         results = organisations_search(query)
     except SearchUnavailable as error:

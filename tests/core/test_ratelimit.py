@@ -42,7 +42,7 @@ def test_a_new_window_starts_a_new_count(monkeypatch):
     assert ratelimit.hit("test:d", "1/m").allowed
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_outside_a_transaction_each_hit_commits_on_its_own():
     """As in a web request (autocommit): each hit is its own one-statement transaction (on
     PostgreSQL committed without waiting for the WAL flush), and nothing of that setting is left
