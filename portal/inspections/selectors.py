@@ -304,3 +304,176 @@ def draw_public_get(pk: int) -> Draw | None:
 def draw_file_public(draw: Draw, name: str) -> DrawFile | None:
     """A published file of the draw; the seed and the result only once drawn."""
     return DrawFile.objects.filter(draw=draw, name=name).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Inspection results: who may do what, and the lists of the admin
+# ---------------------------------------------------------------------------------------------
+# Imports of this section stay here, so it only appends to the module.
+
+from portal.core.models import AuditEntry, StaffMembership  # noqa: E402
+from portal.inspections.models import (  # noqa: E402
+    EnforcementAction,
+    InspectionEvidence,
+    InspectionItemRecord,
+    InspectionResult,
+)
+
+# A second person approves a result: a reviewer of the responsible authority (by scope).
+RESULT_REVIEWING_ROLES = core_selectors.PUBLISHING_ROLES
+# Who may open an enforcement action and record the subject's statement or hearing request,
+# besides the assigned inspectors (谁查处、谁录入).
+ENFORCING_ROLES = frozenset({StaffMembership.Role.OFFICER, StaffMembership.Role.REVIEWER})
+# Anyone with a role at the responsible authority (by scope) may see a result.
+ALL_STAFF_ROLES = frozenset(StaffMembership.Role.values)
+
+
+def is_assigned_inspector(user, inspection: DrawnInspection) -> bool:
+    """Whether `user` is one of the inspectors the draw assigned to this inspection."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return inspection.inspectors.filter(user=user).exists()
+
+
+def may_enter_result(user, result: InspectionResult) -> bool:
+    """Only the assigned inspectors enter and change a result (谁抽查、谁录入), superusers
+    included: nobody else writes the on-site record."""
+    return is_assigned_inspector(user, result.inspection)
+
+
+def may_review_result(user, result: InspectionResult) -> bool:
+    """A reviewer whose scope covers the responsible authority, who is not on the team."""
+    return core_selectors.authority_in_scope(
+        user, result.authority, roles=RESULT_REVIEWING_ROLES
+    ) and not is_assigned_inspector(user, result.inspection)
+
+
+def may_handle_enforcement(user, result: InspectionResult) -> bool:
+    """The assigned inspectors, and officers and reviewers whose scope covers the authority."""
+    return is_assigned_inspector(user, result.inspection) or core_selectors.authority_in_scope(
+        user, result.authority, roles=ENFORCING_ROLES
+    )
+
+
+def inspection_result_visible(user, result: InspectionResult) -> bool:
+    """The assigned inspectors and the staff (any role) of the responsible authority's scope."""
+    return is_assigned_inspector(user, result.inspection) or core_selectors.authority_in_scope(
+        user, result.authority, roles=ALL_STAFF_ROLES
+    )
+
+
+def _results_loaded() -> QuerySet[InspectionResult]:
+    return InspectionResult.objects.select_related(
+        "inspection__organisation", "inspection__draw__plan", "authority__region"
+    )
+
+
+def inspection_results_visible_to(user, *, status: str = "") -> QuerySet[InspectionResult]:
+    """STAFF ONLY: the results `user` may see (their own tasks and their authorities' scope),
+    newest draw first; with `status`, only those in it."""
+    if not (user.is_authenticated and user.is_active):
+        return InspectionResult.objects.none()
+    in_scope = core_selectors.authorities_in_scope(user, roles=ALL_STAFF_ROLES)
+    own = DrawnInspection.objects.filter(inspectors__user=user).values("pk")
+    results = _results_loaded().filter(Q(authority__in=in_scope) | Q(inspection__in=own))
+    if status:
+        results = results.filter(status=status)
+    return results.order_by("-inspection__draw_id", "inspection__position")
+
+
+def inspection_tasks_of(user) -> QuerySet[InspectionResult]:
+    """The inspections `user` was assigned to whose result is still theirs to enter or fix."""
+    if not (user.is_authenticated and user.is_active):
+        return InspectionResult.objects.none()
+    own = DrawnInspection.objects.filter(inspectors__user=user).values("pk")
+    return (
+        _results_loaded()
+        .filter(inspection__in=own, status__in=InspectionResult.EDITABLE_STATUSES)
+        .order_by("-inspection__draw_id", "inspection__position")
+    )
+
+
+def inspection_results_to_review(user) -> QuerySet[InspectionResult]:
+    """Submitted results of the authorities `user` reviews for, except their own inspections."""
+    if not (user.is_authenticated and user.is_active):
+        return InspectionResult.objects.none()
+    in_scope = core_selectors.authorities_in_scope(user, roles=RESULT_REVIEWING_ROLES)
+    own = DrawnInspection.objects.filter(inspectors__user=user).values("pk")
+    return (
+        _results_loaded()
+        .filter(status=InspectionResult.Status.SUBMITTED, authority__in=in_scope)
+        .exclude(inspection__in=own)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def inspection_result_for_staff(user, pk: int) -> InspectionResult | None:
+    """The result `pk` with what its page shows, when `user` may see it; otherwise None."""
+    result = (
+        _results_loaded()
+        .prefetch_related("inspection__inspectors__user", "inspection__items")
+        .filter(pk=pk)
+        .first()
+    )
+    if result is None or not inspection_result_visible(user, result):
+        return None
+    return result
+
+
+def item_records_of(result: InspectionResult) -> QuerySet[InspectionItemRecord]:
+    """The result's item records with their item and evidence, in item code order."""
+    return result.item_records.select_related("item").prefetch_related("evidence")
+
+
+def inspection_results_due(*, on: datetime.date) -> QuerySet[InspectionResult]:
+    """Approved results whose statement window (if any) ended before `on`: to publish on it."""
+    return (
+        InspectionResult.objects.filter(status=InspectionResult.Status.APPROVED)
+        .filter(Q(window_ends_on__isnull=True) | Q(window_ends_on__lt=on))
+        .order_by("pk")
+    )
+
+
+def enforcement_actions_due(*, on: datetime.date) -> QuerySet[EnforcementAction]:
+    """Open enforcement actions whose window ended before `on` and whose requested hearing (if
+    any) was held: to publish on it."""
+    return (
+        EnforcementAction.objects.filter(
+            status=EnforcementAction.Status.OPEN, window_ends_on__lt=on
+        )
+        .exclude(hearing_requested_on__isnull=False, hearing_held_on__isnull=True)
+        .order_by("pk")
+    )
+
+
+def inspection_result_audit_trail(result: InspectionResult) -> QuerySet[AuditEntry]:
+    """STAFF ONLY: the audit entries of the result, its evidence and its enforcement actions,
+    oldest first."""
+    evidence = InspectionEvidence.objects.filter(record__result=result).values_list("pk", flat=True)
+    actions = result.enforcement_actions.values_list("pk", flat=True)
+    return (
+        AuditEntry.objects.filter(
+            Q(object_type="inspections.inspectionresult", object_id=str(result.pk))
+            | Q(
+                object_type="inspections.inspectionevidence",
+                object_id__in=[str(pk) for pk in evidence],
+            )
+            | Q(
+                object_type="inspections.enforcementaction",
+                object_id__in=[str(pk) for pk in actions],
+            )
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def inspection_results_published(ids: list[int]) -> QuerySet[InspectionResult]:
+    """Published results among `ids`, with what a result notice shows (organisation, items,
+    item records, draw and plan), in draw and position order."""
+    return (
+        InspectionResult.objects.filter(pk__in=ids, status=InspectionResult.Status.PUBLISHED)
+        .select_related("inspection__organisation", "inspection__draw__plan__authority__region")
+        .prefetch_related("item_records__item")
+        .order_by("inspection__draw_id", "inspection__position")
+    )
