@@ -535,3 +535,7 @@ def draw_listing_buttons(snippet, user, next_url=None):
         )
     if isinstance(snippet, Draw):
         yield ListingButton(_("Public page"), snippet.get_absolute_url(), priority=60)
+
+
+# The inspection result pages (tasks, on-site records, review, enforcement): their own module.
+from portal.inspections import result_hooks  # noqa: E402, F401
