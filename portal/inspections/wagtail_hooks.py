@@ -26,18 +26,25 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
 from wagtail.admin.widgets.button import ListingButton
-from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets import action_menu
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.core.audit import record
-from portal.core.models import Authority
 from portal.inspections import admin_views, services
 from portal.inspections.models import Draw, InspectionItem, InspectionPlan, Inspector, SubjectEntry
-from portal.inspections.permissions import InspectionItemPermissionPolicy, listing_authorities_for
+from portal.inspections.permissions import (
+    InspectionItemPermissionPolicy,
+    ScopedPermissionPolicy,
+    draw_policy,
+    inspector_policy,
+    listing_authorities_for,
+    plan_policy,
+    subject_entry_policy,
+)
 
 item_permission_policy = InspectionItemPermissionPolicy()
 register_permission_policy(InspectionItem, item_permission_policy, exact_class=True)
@@ -262,18 +269,124 @@ def inspection_item_action_menu(menu_items, request, context):
 
 # ---------------------------------------------------------------------------------------------
 # The double-random office: directories, plans and draws in the admin (menu "Double random").
-# Rights are Django's model permissions (superusers, or groups given them under Settings →
-# Groups); every save is audited here, plans keep revisions.
+# Rights follow the staff scope (portal/inspections/permissions.py): every view, the listings,
+# the exports and the choosers keep to the rows of the authorities in the user's scope. Every
+# save is audited here, plans keep revisions.
 # ---------------------------------------------------------------------------------------------
+
+for _model, _policy in (
+    (Inspector, inspector_policy),
+    (InspectionPlan, plan_policy),
+    (Draw, draw_policy),
+    (SubjectEntry, subject_entry_policy),
+):
+    register_permission_policy(_model, _policy, exact_class=True)
+
+
+class ScopedObjectMixin:
+    """Keep a view to the row named by the URL as `scope_policy` allows: 404 for a row the user
+    may not see (a forged address learns nothing), then the view's permission checked against
+    that row, not only against the model (which is all Wagtail's snippet views check)."""
+
+    scope_policy: ScopedPermissionPolicy
+
+    def scoped_object(self):
+        if not hasattr(self, "_scoped_object"):
+            pk = self.kwargs.get("pk")
+            self._scoped_object = (
+                get_object_or_404(
+                    self.scope_policy.instances_user_has_any_permission_for(
+                        self.request.user, ["view"]
+                    ),
+                    pk=unquote(str(pk)),
+                )
+                if pk is not None
+                else None
+            )
+        return self._scoped_object
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scoped_object()  # before anything else, in views that check no permission too
+        return super().dispatch(request, *args, **kwargs)
+
+    def user_has_permission(self, permission):
+        row = self.scoped_object()
+        if row is None:
+            return super().user_has_permission(permission)
+        user = self.request.user
+        return self.scope_policy.user_has_permission_for_instance(user, permission, row)
+
+    def user_has_any_permission(self, permissions):
+        row = self.scoped_object()
+        if row is None:
+            return super().user_has_any_permission(permissions)
+        return self.scope_policy.user_has_any_permission_for_instance(
+            self.request.user, permissions, row
+        )
+
+
+class ScopedChooserMixin:
+    """A chooser that lists and returns only the rows the user may see."""
+
+    scope_policy: ScopedPermissionPolicy
+
+    def get_object_list(self):
+        return self.scope_policy.instances_user_has_any_permission_for(self.request.user, ["view"])
+
+    def get_object(self, pk):
+        return self.get_object_list().get(pk=pk)
+
+    def get_objects(self, pks):
+        return self.get_object_list().filter(pk__in=pks)
+
+
+def _scoped_class(mixin: type, view_class: type, policy) -> type:
+    return type(f"Scoped{view_class.__name__}", (mixin, view_class), {"scope_policy": policy})
+
+
+class ScopedChooserViewSet(SnippetChooserViewSet):
+    scope_policy: ScopedPermissionPolicy
+
+    def construct_view(self, view_class, **kwargs):
+        view_class = _scoped_class(ScopedChooserMixin, view_class, self.scope_policy)
+        return super().construct_view(view_class, **kwargs)
+
+
+class ScopedSnippetViewSet(SnippetViewSet):
+    """A snippet view set kept to the user's scope under `policy`: every view (edit, inspect,
+    history, usage, revisions, delete…) through `ScopedObjectMixin`, the listing and its export
+    through `get_queryset`, the chooser through `ScopedChooserMixin`."""
+
+    policy: ScopedPermissionPolicy
+    chooser_viewset_class = ScopedChooserViewSet
+
+    def construct_view(self, view_class, **kwargs):
+        view_class = _scoped_class(ScopedObjectMixin, view_class, self.policy)
+        return super().construct_view(view_class, **kwargs)
+
+    def get_queryset(self, request):
+        return self.policy.instances_user_has_any_permission_for(request.user, ["view"])
+
+    @property
+    def chooser_viewset(self):
+        viewset = super().chooser_viewset
+        viewset.scope_policy = self.policy
+        return viewset
 
 
 class InspectorForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.for_user is None:
+            return
+        # Only the authorities in the editor's scope, and their staff.
+        authorities = inspector_policy.authorities_for(self.for_user, "change")
+        if "authority" in self.fields:
+            self.fields["authority"].queryset = authorities.order_by("level", "region_id")
         if "user" in self.fields:
             self.fields["user"].queryset = (
                 get_user_model()
-                .objects.filter(staff_memberships__isnull=False)
+                .objects.filter(staff_memberships__authority__in=authorities)
                 .distinct()
                 .order_by("username")
             )
@@ -316,8 +429,9 @@ class InspectorEditView(AuditedSaveMixin, snippet_views.EditView):
     pass
 
 
-class InspectorViewSet(SnippetViewSet):
+class InspectorViewSet(ScopedSnippetViewSet):
     model = Inspector
+    policy = inspector_policy
     icon = "user"
     menu_label = _("Inspector directory")
     menu_order = 100
@@ -367,25 +481,11 @@ class InspectorViewSet(SnippetViewSet):
     )
 
 
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Only "view" (with Django's view permission), for everyone, superusers too: the subject
-    directory is computed by a service, and a draw's record must stay as it was published."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission([a for a in actions if a == "view"])
-
-
-register_permission_policy(SubjectEntry, ReadOnlyPermissionPolicy(SubjectEntry), exact_class=True)
-register_permission_policy(Draw, ReadOnlyPermissionPolicy(Draw), exact_class=True)
-
-
-class SubjectEntryViewSet(SnippetViewSet):
+class SubjectEntryViewSet(ScopedSnippetViewSet):
     """The subject directory is computed (`services.subject_directory_refresh`): read only."""
 
     model = SubjectEntry
+    policy = subject_entry_policy
     icon = "group"
     menu_label = _("Subject directory")
     menu_order = 110
@@ -408,9 +508,9 @@ class SubjectEntryViewSet(SnippetViewSet):
 class PlanForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "authority" in self.fields:
-            self.fields["authority"].queryset = Authority.objects.filter(
-                level=Authority.Level.PROVINCIAL
+        if "authority" in self.fields and self.for_user is not None:
+            self.fields["authority"].queryset = plan_policy.authorities_for(
+                self.for_user, "change"
             ).order_by("region_id")
 
     def is_valid(self):
@@ -452,8 +552,9 @@ class PlanEditView(AuditedSaveMixin, snippet_views.EditView):
     pass
 
 
-class InspectionPlanViewSet(SnippetViewSet):
+class InspectionPlanViewSet(ScopedSnippetViewSet):
     model = InspectionPlan
+    policy = plan_policy
     icon = "date"
     menu_label = _("Inspection plans")
     menu_order = 120
@@ -481,11 +582,12 @@ class InspectionPlanViewSet(SnippetViewSet):
     )
 
 
-class DrawViewSet(SnippetViewSet):
+class DrawViewSet(ScopedSnippetViewSet):
     """Draws are made by `services.draw_commit` and `draw_reveal` (commands `draw_commit`,
     `draw_reveal`); the admin lists them."""
 
     model = Draw
+    policy = draw_policy
     icon = "resubmit"
     menu_label = _("Draws")
     menu_order = 130
@@ -523,13 +625,17 @@ def draw_admin_urls():
 
 @hooks.register("register_snippet_listing_buttons")
 def draw_listing_buttons(snippet, user, next_url=None):
-    if not user.has_perm("inspections.add_draw"):
-        return
-    if isinstance(snippet, InspectionPlan):
+    if isinstance(snippet, InspectionPlan) and plan_policy.user_has_permission_for_instance(
+        user, "draw", snippet
+    ):
         yield ListingButton(
             _("Commit a draw"), reverse("inspection_draw_commit", args=[snippet.pk]), priority=50
         )
-    elif isinstance(snippet, Draw) and snippet.status == Draw.Status.COMMITTED:
+    elif (
+        isinstance(snippet, Draw)
+        and snippet.status == Draw.Status.COMMITTED
+        and draw_policy.user_has_permission_for_instance(user, "reveal", snippet)
+    ):
         yield ListingButton(
             _("Make the draw"), reverse("inspection_draw_reveal", args=[snippet.pk]), priority=50
         )
