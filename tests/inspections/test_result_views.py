@@ -3,16 +3,18 @@ inspectors (403 for anyone else), evidence uploads checked by content, stored pr
 handed out only to staff who may see the result, the lists by role and scope, and review
 through the page's actions. English is asked for explicitly: the admin's default is Chinese."""
 
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from portal.core.models import AuditEntry
 from portal.inspections import services
 from portal.inspections.evidence import evidence_storage
-from portal.inspections.models import InspectionEvidence, InspectionResult
+from portal.inspections.models import EnforcementAction, InspectionEvidence, InspectionResult
 from tests.factories import StaffMembershipFactory, UserFactory
 from tests.inspections.results_helpers import (
     INSPECTED_ON,
@@ -254,3 +256,58 @@ def test_the_reviewer_approves_or_returns_from_the_page(client, office, authorit
     page = client.get(_url(office.result), **EN).content.decode()
     assert "Open an enforcement action (penalty)" in page
     assert "inspections.result.approved" in page
+
+
+def test_an_officer_opens_a_penalty_and_records_the_answer_from_the_page(client, office):
+    enter(office.result, office.inspector)
+    services.inspection_result_submit(result=office.result, actor=office.inspector)
+    services.inspection_result_approve(result=office.result, actor=office.reviewer)
+    record = records_by_code(office.result)["GJ-01"]
+    base = f"/admin/inspections/results/{office.result.pk}/action"
+    today = timezone.localdate()
+
+    # Zhejiang's reviewer is refused; the team's inspector of another inspection too.
+    for user in (office.stranger, office.other_inspector):
+        client.force_login(user)
+        assert client.post(f"{base}/enforce/", {}, **EN).status_code == 403
+
+    client.force_login(office.officer)
+    response = client.post(
+        f"{base}/enforce/",
+        {
+            "enforce-item_record": record.pk,
+            "enforce-decision_number": "深人社罚〔2026〕17号",
+            "enforce-legal_basis": "《外国人在中国就业管理规定》第二十九条",
+            "enforce-facts": "该单位聘用1名未办理工作许可的外国人。",
+            "enforce-penalty": "罚款人民币1万元",
+            "enforce-severity": "ordinary",
+            "enforce-decided_on": today.isoformat(),
+        },
+        **EN,
+    )
+    assert response.status_code == 302
+    action = EnforcementAction.objects.get()
+    assert action.credit_event.published_on is None
+    assert action.window_ends_on == today + datetime.timedelta(days=7)
+
+    response = client.post(
+        f"{base}/statement/",
+        {
+            "statement-target": action.pk,
+            "statement-text": "我单位对处罚事实无异议，已补办工作许可。",
+            "statement-received_on": today.isoformat(),
+        },
+        **EN,
+    )
+    assert response.status_code == 302
+    assert action.credit_event.statements.get().published_on is None
+    response = client.post(
+        f"{base}/hearing-request/",
+        {"hearing-request-target": action.pk, "hearing-request-requested_on": today.isoformat()},
+        **EN,
+    )
+    assert response.status_code == 302
+    page = client.get(_url(office.result), **EN).content.decode()
+    assert "深人社罚〔2026〕17号" in page
+    assert "Record that the hearing was held" in page
+    assert "inspections.enforcement.hearing_requested" in page
