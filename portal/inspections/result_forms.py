@@ -145,7 +145,7 @@ class StatementForm(forms.Form):
     """The subject's statement, about the result itself or one of its penalties."""
 
     target = forms.ModelChoiceField(
-        label=_("About"),
+        label=_("Statement about"),
         queryset=EnforcementAction.objects.none(),
         required=False,
         empty_label=_("the inspection result"),

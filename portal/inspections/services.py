@@ -646,8 +646,9 @@ def _refuse_unless(allowed: bool) -> None:
 
 
 def _locked_result(result: InspectionResult) -> InspectionResult:
+    # Only the result's row is locked: not the organisation, draw or authority it names.
     return (
-        InspectionResult.objects.select_for_update()
+        InspectionResult.objects.select_for_update(of=("self",))
         .select_related("inspection__organisation", "inspection__draw", "authority")
         .get(pk=result.pk)
     )
