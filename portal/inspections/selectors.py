@@ -2,13 +2,17 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
+from hashlib import sha256
 
+import orjson
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.core import selectors as core_selectors
 from portal.core.models import Authority
-from portal.inspections.draw import months_before
+from portal.inspections.draw import MINIMUM_RATIO_BP, months_before
 from portal.inspections.models import (
     Draw,
     DrawFile,
@@ -477,3 +481,223 @@ def inspection_results_published(ids: list[int]) -> QuerySet[InspectionResult]:
         .prefetch_related("item_records__item")
         .order_by("inspection__draw_id", "inspection__position")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Yearly statistics of the draws, published (/inspections/statistics/<year>/)
+# ---------------------------------------------------------------------------------------------
+
+# How long computed figures are kept: a drawn draw never changes, and a new one changes the key.
+STATISTICS_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Place:
+    """A region as the statistics name it, in both languages."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class StratumFigures:
+    """One risk class of one draw (or, with `risk_class` "", the draw's total): the eligible
+    candidates, the plan's sampling ratio committed with the draw (None for the total), and
+    how many were selected."""
+
+    risk_class: str
+    candidates: int
+    selected: int
+    planned_bp: int | None  # 1/100 of 1 %
+
+    @property
+    def planned_percent(self) -> Decimal | None:
+        return None if self.planned_bp is None else Decimal(self.planned_bp) / 100
+
+    @property
+    def actual_percent(self) -> Decimal | None:
+        if not self.candidates:
+            return None
+        return (Decimal(self.selected * 100) / self.candidates).quantize(Decimal("0.01"))
+
+    @property
+    def below_plan(self) -> bool:
+        """Fewer selected than the plan's ratio asks for (never, if the draw kept its rule)."""
+        return self.planned_bp is not None and self.selected * 10_000 < (
+            self.candidates * self.planned_bp
+        )
+
+    @property
+    def below_minimum(self) -> bool:
+        """A selection rate below the policy's 5% (a low-risk stratum may be, the total not)."""
+        return bool(self.candidates) and self.selected * 10_000 < (
+            self.candidates * MINIMUM_RATIO_BP
+        )
+
+
+@dataclass(frozen=True)
+class DrawFigures:
+    """The figures of one drawn draw: its plan, province, strata, total and recusals."""
+
+    draw_id: int
+    on: datetime.date
+    plan_title: str
+    province: Place
+    strata: list[StratumFigures]
+    total: StratumFigures
+    recusals: dict[str, int]
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """Inspections drawn in a province (with its cities in `cities`) or a city."""
+
+    place: Place
+    inspections: int
+    cities: list["RegionFigures"]
+
+
+@dataclass(frozen=True)
+class InspectionStatistics:
+    """A year's published statistics of the draws (see `inspection_statistics`)."""
+
+    year: int
+    draws: list[DrawFigures]
+    regions: list[RegionFigures]
+    recusals: dict[str, int]
+    inspections: int
+
+
+RECUSAL_REASONS = ("conflict", "last_inspection")
+
+
+def inspection_statistics_years() -> list[int]:
+    """The plan years with at least one drawn draw, newest first."""
+    return list(
+        Draw.objects.filter(status=Draw.Status.DRAWN)
+        .order_by("-plan__year")
+        .values_list("plan__year", flat=True)
+        .distinct()
+    )
+
+
+def inspection_statistics(year: int) -> InspectionStatistics | None:
+    """The statistics of the draws drawn for the plans of `year` (None when there are none),
+    from what each draw published: per draw and risk class the candidates, the plan's ratio
+    (as committed in parameters.json), the selected and the actual rate (result.json); the
+    joint inspections per province and city of the subject's registered region; the recusals
+    by reason (result.json). Names no person: no inspector, no worker, no subject.
+
+    Computed once per set of drawn draws (a result file can hold tens of thousands of
+    inspections) and kept in the cache."""
+    draws = list(
+        Draw.objects.filter(status=Draw.Status.DRAWN, plan__year=year)
+        .select_related("plan__authority__region")
+        .order_by("plan__authority__region_id", "on", "pk")
+    )
+    if not draws:
+        return None
+    drawn = ",".join(f"{row.pk}:{row.result_sha256}" for row in draws)
+    key = f"inspection-statistics:{year}:{sha256(drawn.encode()).hexdigest()}"
+    statistics = cache.get(key)
+    if statistics is None:
+        statistics = _inspection_statistics(year, draws)
+        cache.set(key, statistics, STATISTICS_CACHE_SECONDS)
+    return statistics
+
+
+def _inspection_statistics(year: int, draws: list[Draw]) -> InspectionStatistics:
+    files = DrawFile.objects.filter(draw__in=draws).values_list("draw_id", "content")
+    ratios_by_draw = {
+        draw_id: orjson.loads(bytes(content))["strata"]
+        for draw_id, content in files.filter(name="parameters.json")
+    }
+    # One result file at a time: only its counts and recusals are kept.
+    results = {
+        draw_id: {
+            key: value
+            for key, value in orjson.loads(bytes(content)).items()
+            if key in ("counts", "recusals")
+        }
+        for draw_id, content in files.filter(name="result.json").iterator(chunk_size=1)
+    }
+    figures = []
+    recusals = dict.fromkeys(RECUSAL_REASONS, 0)
+    for row in draws:
+        result, ratios = results[row.pk], ratios_by_draw[row.pk]
+        strata = [
+            StratumFigures(risk, candidates, selected, ratios.get(risk, 0))
+            for risk, (candidates, selected) in sorted(result["counts"].items())
+            if candidates or ratios.get(risk)
+        ]
+        draw_recusals = {reason: result["recusals"].get(reason, 0) for reason in RECUSAL_REASONS}
+        for reason, count in draw_recusals.items():
+            recusals[reason] += count
+        region = row.plan.authority.region
+        figures.append(
+            DrawFigures(
+                draw_id=row.pk,
+                on=row.on,
+                plan_title=row.plan.title,
+                province=Place(region.code, region.name, region.name_en),
+                strata=strata,
+                total=StratumFigures(
+                    "",
+                    sum(s.candidates for s in strata),
+                    sum(s.selected for s in strata),
+                    None,
+                ),
+                recusals=draw_recusals,
+            )
+        )
+    regions = _inspections_by_region(draws)
+    return InspectionStatistics(
+        year=year,
+        draws=figures,
+        regions=regions,
+        recusals=recusals,
+        inspections=sum(region.inspections for region in regions),
+    )
+
+
+def _inspections_by_region(draws: list[Draw]) -> list[RegionFigures]:
+    """Joint inspections per province, and per city within it, of the subjects' regions."""
+    from django.db.models import Count
+
+    from portal.core.models import Region
+
+    by_region = (
+        DrawnInspection.objects.filter(draw__in=draws)
+        .values_list("organisation__region_id")
+        .annotate(n=Count("id"))
+    )
+    provinces: dict[str, int] = {}
+    cities: dict[str, dict[str, int]] = {}
+    for code, count in by_region:
+        province = code[:2] + "0000"
+        provinces[province] = provinces.get(province, 0) + count
+        city = code[:4] + "00"
+        if city != province:
+            in_province = cities.setdefault(province, {})
+            in_province[city] = in_province.get(city, 0) + count
+    codes = set(provinces) | {city for group in cities.values() for city in group}
+    names = {
+        region.code: Place(region.code, region.name, region.name_en)
+        for region in Region.objects.filter(code__in=codes)
+    }
+
+    def place(code: str) -> Place:
+        return names.get(code) or Place(code, code, code)
+
+    return [
+        RegionFigures(
+            place(province),
+            count,
+            [
+                RegionFigures(place(city), city_count, [])
+                for city, city_count in sorted(cities.get(province, {}).items())
+            ],
+        )
+        for province, count in sorted(provinces.items())
+    ]
