@@ -66,11 +66,16 @@ def page_cache_connect() -> None:
     post_delete.connect(_page_deleted, dispatch_uid="page_cache_clear:post_delete")
 
 
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
+def page_cache_generation(request: HttpRequest | None = None) -> int:
+    """The current generation: it changes with every publication. Read once per request."""
+    generation = getattr(request, "_page_cache_generation", None)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, 1, timeout=None)
+            generation = cache.get(GENERATION_KEY, 1)
+        if request is not None:
+            request._page_cache_generation = generation
     return generation
 
 
@@ -103,7 +108,8 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _cacheable_request(request):
             return self.get_response(request)
-        key = f"page-cache:{_generation()}:{translation.get_language()}:{request.get_full_path()}"
+        generation = page_cache_generation(request)
+        key = f"page-cache:{generation}:{translation.get_language()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
             content, headers = cached

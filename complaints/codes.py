@@ -15,23 +15,24 @@ scrypt hash, compared in constant time.
 Why a cheap scrypt is enough. A password hash is slow because people choose passwords from a
 small space (20–30 bits); an access code is drawn at random from 2^50 ≈ 1.1 × 10^15, so the work
 of an offline guess is mostly the size of that space, not the cost of one guess. With scrypt at
-N = 2^10, r = 8, p = 1 (1 MiB of memory; ≈ 3.4 ms on one core of this machine) someone holding a
+N = 2^8, r = 8, p = 1 (256 KiB of memory; ≈ 0.9 ms on one core of this machine) someone holding a
 stolen hash needs on average 2^49 ≈ 5.6 × 10^14 guesses for its one code (each hash has its own
 salt, so nothing is shared between complaints):
 
-- CPU: 5.6 × 10^14 × 3.4 ms ≈ 1.9 × 10^12 core-seconds ≈ 60,000 core-years;
-- GPU: scrypt at N = 2^14, r = 8 runs at roughly 7,000 guesses/s on a high-end card; at 2^10
-  (16 times less work and memory) about 10^5/s, so ≈ 5.6 × 10^9 s ≈ 180 GPU-years per code.
+- CPU: 5.6 × 10^14 × 0.9 ms ≈ 5 × 10^11 core-seconds ≈ 16,000 core-years;
+- GPU: scrypt at N = 2^14, r = 8 runs at roughly 7,000 guesses/s on a high-end card; at 2^8
+  (64 times less work and memory) about 4 × 10^5/s, so ≈ 1.4 × 10^9 s ≈ 45 GPU-years per code.
 
 And the prize is small: whoever reads the hash has read the complaint row beside it; the code
 only lets them act on the tracking page as the complainant. A fast unsalted hash would not do
-(SHA-256 at ≈ 10^10/s on one GPU: about 16 hours per code), and the former N = 2^13 (8 MiB,
-≈ 30 ms) added little safety while capping intake near 57 submissions/s on two cores, as each
-submission spent its time in this one function. Online guessing is held by the tracking rate
-limit (COMPLAINT_RATE_TRACK), not by this cost.
+(SHA-256 at ≈ 10^10/s on one GPU: about 16 hours per code). The former parameters cost intake
+dearly for little more safety: N = 2^13 (8 MiB, ≈ 30 ms) capped it near 57 submissions/s on two
+cores, and N = 2^10 (≈ 3.4 ms) was still 8% of a submission's CPU time when the rest had been
+made cheap. Online guessing is held by the tracking rate limit (COMPLAINT_RATE_TRACK), not by
+this cost.
 
 The parameters are stored in each hash (``scrypt$N$r$p$salt$hash``), so hashes made with other
-parameters (the former 2^13) still verify; `access_code_check` refuses parameters beyond
+parameters (the former 2^13 and 2^10) still verify; `access_code_check` refuses parameters beyond
 `_SCRYPT_MAX_N`, so a forged stored value cannot make a lookup expensive.
 """
 
@@ -55,10 +56,10 @@ _ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 _TRACKING_SHAPE = re.compile(rf"{PREFIX}(\d{{4}})([{CROCKFORD}]{{{RANDOM_LENGTH + 1}}})")
 _CODE_SHAPE = re.compile(rf"[{CROCKFORD}]{{{ACCESS_CODE_LENGTH}}}")
 
-# scrypt with 1 MiB of memory (≈ 3.4 ms here): see the module's docstring for why that is safe
+# scrypt with 256 KiB of memory (≈ 0.9 ms here): see the module's docstring for why that is safe
 # for a random 50-bit code.
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**10, 8, 1
-# The most a stored hash may ask for when it is checked (the former 2^13 included).
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**8, 8, 1
+# The most a stored hash may ask for when it is checked (the former 2^13 and 2^10 included).
 _SCRYPT_MAX_N = 2**14
 
 

@@ -4,6 +4,7 @@
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -136,31 +137,6 @@ def complaint_subject_officer_match(*, authority: Authority | None, officer_name
     return matches[0] if len(matches) == 1 else None
 
 
-def _complaint_create(*, access_code: str, **fields) -> Complaint:
-    received_at = timezone.now()
-    category: ComplaintCategory = fields["category"]
-    deadline = add_working_days(timezone.localdate(received_at), category.acceptance_days)
-    for _attempt in range(5):
-        number = codes.tracking_number_generate(timezone.localdate(received_at).year)
-        try:
-            with transaction.atomic():
-                complaint = Complaint.objects.create(
-                    tracking_number=number,
-                    access_code_hash=codes.access_code_hash(access_code),
-                    received_at=received_at,
-                    acceptance_deadline=deadline,
-                    **fields,
-                )
-        except IntegrityError:
-            # Either the number was taken (rare: 2^35 per year) or the same form token won a
-            # race; the caller tells the two apart.
-            if Complaint.objects.filter(idempotency_key=fields["idempotency_key"]).exists():
-                raise
-            continue
-        return complaint
-    raise IntegrityError("No free tracking number after five attempts.")
-
-
 def complaint_submit(
     *,
     idempotency_key: str,
@@ -195,9 +171,6 @@ def complaint_submit(
 
     Raises ValidationError when the intake rules (`complaint_rules_check`) fail, and
     ComplaintRoutingError when no authority is live."""
-    existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return Submission(complaint=existing, access_code=None, created=False)
     errors = complaint_rules_check(category=category, anonymous=anonymous, email=email, phone=phone)
     if errors:
         raise ValidationError(errors)
@@ -222,65 +195,77 @@ def complaint_submit(
         subject_authority=subject_authority,
     )
     access_code = codes.access_code_generate()
-    try:
-        with transaction.atomic():
-            complaint = _complaint_create(
-                access_code=access_code,
-                idempotency_key=idempotency_key,
-                complainant_kind=complainant_kind,
-                anonymous=anonymous,
-                name=name,
-                email=email,
-                phone=phone,
-                language=language,
-                subject_kind=subject_kind,
-                subject_organisation=subject_organisation,
-                subject_name=subject_name,
-                subject_uscc=subject_uscc,
-                subject_region=subject_region,
-                subject_authority=subject_authority,
-                subject_officer=subject_officer,
-                category=category,
-                what_happened=what_happened,
-                happened_when=happened_when,
-                happened_where=happened_where,
-                wanted_outcome=wanted_outcome,
-                consent_to_publish=consent_to_publish,
-                routed_authority=routed,
-            )
-            for attachment in attachments:
-                _attachment_store(complaint=complaint, attachment=attachment)
-            ComplaintEvent.objects.create(
-                complaint=complaint,
-                kind=ComplaintEvent.Kind.RECEIVED,
-                occurred_at=complaint.received_at,
-                deadline=complaint.acceptance_deadline,
-            )
-            audit.record(
-                action="complaints.complaint.received",
-                obj=complaint,
-                data={
-                    "tracking_number": complaint.tracking_number,
-                    "category": category.code,
-                    "subject_kind": subject_kind,
-                    "subject_organisation": subject_organisation.uscc
-                    if subject_organisation
-                    else None,
-                    "routed_authority": routed.pk,
-                    "acceptance_deadline": complaint.acceptance_deadline.isoformat(),
-                    "anonymous": anonymous,
-                    "attachments": [item.sha256 for item in attachments],
-                },
-            )
-            if email:
-                sealed = seal(access_code)
-                transaction.on_commit(lambda: send_confirmation.enqueue(complaint.pk, sealed))
-    except IntegrityError:
-        existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return Submission(complaint=existing, access_code=None, created=False)
-    return Submission(complaint=complaint, access_code=access_code, created=True)
+    access_code_hash = codes.access_code_hash(access_code)
+    received_at = timezone.now()
+    received_on = timezone.localdate(received_at)
+    acceptance_deadline = add_working_days(received_on, category.acceptance_days)
+    # No read before the write: the form token is unique, so a form sent again fails to insert
+    # and gets the complaint it made the first time; a tracking number already taken (2^35 a
+    # year: rare) makes the transaction start again with a new one.
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                complaint = Complaint.objects.create(
+                    tracking_number=codes.tracking_number_generate(received_on.year),
+                    access_code_hash=access_code_hash,
+                    received_at=received_at,
+                    acceptance_deadline=acceptance_deadline,
+                    idempotency_key=idempotency_key,
+                    complainant_kind=complainant_kind,
+                    anonymous=anonymous,
+                    name=name,
+                    email=email,
+                    phone=phone,
+                    language=language,
+                    subject_kind=subject_kind,
+                    subject_organisation=subject_organisation,
+                    subject_name=subject_name,
+                    subject_uscc=subject_uscc,
+                    subject_region=subject_region,
+                    subject_authority=subject_authority,
+                    subject_officer=subject_officer,
+                    category=category,
+                    what_happened=what_happened,
+                    happened_when=happened_when,
+                    happened_where=happened_where,
+                    wanted_outcome=wanted_outcome,
+                    consent_to_publish=consent_to_publish,
+                    routed_authority=routed,
+                )
+                for attachment in attachments:
+                    _attachment_store(complaint=complaint, attachment=attachment)
+                ComplaintEvent.objects.create(
+                    complaint=complaint,
+                    kind=ComplaintEvent.Kind.RECEIVED,
+                    occurred_at=received_at,
+                    deadline=acceptance_deadline,
+                )
+                audit.record(
+                    action="complaints.complaint.received",
+                    obj=complaint,
+                    data={
+                        "tracking_number": complaint.tracking_number,
+                        "category": category.code,
+                        "subject_kind": subject_kind,
+                        "subject_organisation": subject_organisation.uscc
+                        if subject_organisation
+                        else None,
+                        "routed_authority": routed.pk,
+                        "acceptance_deadline": acceptance_deadline.isoformat(),
+                        "anonymous": anonymous,
+                        "attachments": [item.sha256 for item in attachments],
+                    },
+                )
+                if email:
+                    sealed = seal(access_code)
+                    transaction.on_commit(partial(send_confirmation.enqueue, complaint.pk, sealed))
+        except IntegrityError:
+            existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return Submission(complaint=existing, access_code=None, created=False)
+            continue
+        return Submission(complaint=complaint, access_code=access_code, created=True)
+    raise IntegrityError("No free tracking number after five attempts.")
 
 
 # Tracking -------------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ from django.db.models.signals import post_delete, post_save
 Value = TypeVar("Value")
 
 _caches: list["ProcessCache"] = []
+# Keys per cache before it starts afresh: bounds the memory of caches whose keys move on (a
+# generation number, say).
+MAX_KEYS = 256
 
 
 class ProcessCache(Generic[Value]):
@@ -54,6 +57,8 @@ class ProcessCache(Generic[Value]):
             return kept[1]
         value = load()
         with self._lock:
+            if len(self._values) >= MAX_KEYS:  # keys that are never asked again (old ones)
+                self._values.clear()
             self._values[key] = (now + seconds, value)
         return value
 
