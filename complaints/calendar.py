@@ -4,16 +4,22 @@ weekend days declared working days to make up for them (调休)."""
 import datetime
 
 from complaints.models import Holiday
+from portal.core.process_cache import ProcessCache
+
+# The whole calendar (a few dozen days a year), kept per process: every complaint filed needs it.
+_calendar: ProcessCache[dict[datetime.date, str]] = ProcessCache(
+    "complaints.calendar", models=(Holiday,)
+)
+
+
+def _exceptions() -> dict[datetime.date, str]:
+    return _calendar.get(None, lambda: dict(Holiday.objects.values_list("date", "kind")))
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
     """The date `days` working days after `start` (the day of receipt does not count), e.g. a
     complaint received on Friday with a deadline of 1 working day is due on Monday."""
-    # A year of calendar covers any deadline we set; one query, then pure arithmetic.
-    horizon = start + datetime.timedelta(days=days * 3 + 60)
-    exceptions = dict(
-        Holiday.objects.filter(date__gt=start, date__lte=horizon).values_list("date", "kind")
-    )
+    exceptions = _exceptions()
     day = start
     remaining = days
     while remaining > 0:

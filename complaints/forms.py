@@ -3,6 +3,7 @@
 
 import re
 import uuid
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from complaints import captcha, codes
 from complaints.attachments import attachments_inspect
 from complaints.models import Complaint, ComplaintCategory
-from complaints.selectors import authorities_for_form, categories_for_form, regions_for_form
+from complaints.selectors import (
+    authorities_for_form,
+    categories_for_form,
+    category_for_form,
+    form_choice_get,
+    regions_for_form,
+)
 from complaints.services import complaint_rules_check
 from portal.core.templatetags.bilingual import is_english
 from portal.records import uscc
@@ -46,11 +53,34 @@ class AttachmentsField(forms.FileField):
         return data
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
+class KeptChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that finds the chosen object among the choices each process keeps
+    (`find(key)`, see complaints.selectors) and asks the database only when it is not there."""
+
+    def __init__(self, *, find, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.find = find
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        found = self.find(str(value))
+        return found if found is not None else super().to_python(value)
+
+
+def _category_find(key: str) -> ComplaintCategory | None:
+    return category_for_form(int(key)) if key.isdigit() else None
+
+
+class CategoryChoiceField(KeptChoiceField):
     """The category tree as a select: top-level categories with children become groups."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(queryset=ComplaintCategory.objects.filter(is_active=True), **kwargs)
+        super().__init__(
+            queryset=ComplaintCategory.objects.filter(is_active=True),
+            find=_category_find,
+            **kwargs,
+        )
 
     def tree_choices(self) -> list:
         categories = categories_for_form()
@@ -110,14 +140,16 @@ class ComplaintForm(forms.Form):
     subject_uscc = forms.CharField(
         label=_("Its unified social credit code, if you know it"), max_length=24, required=False
     )
-    subject_region = forms.ModelChoiceField(
+    subject_region = KeptChoiceField(
+        find=partial(form_choice_get, "region"),
         label=_("City where it is"),
         queryset=regions_for_form(),
         required=False,
         empty_label="—",
         help_text=_("For an organisation not in the records: decides which authority handles it."),
     )
-    subject_authority = forms.ModelChoiceField(
+    subject_authority = KeptChoiceField(
+        find=partial(form_choice_get, "authority"),
         label=_("Authority"),
         queryset=authorities_for_form(),
         required=False,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintCategory
 from portal.core.models import AuditEntry, Authority, Region, StaffMembership
+from portal.core.process_cache import ProcessCache
 from portal.core.selectors import (
     authorities_in_scope,
     authorities_public,
@@ -20,10 +21,23 @@ from portal.core.selectors import (
 )
 from portal.records.models import CreditEvent, Organisation
 
+# The form's choices, read by every view of the form and every submission: kept per process
+# (`portal.core.process_cache`), so callers must not change the instances.
+_categories = ProcessCache("complaints.categories", models=(ComplaintCategory,))
+
 
 def categories_for_form() -> list[ComplaintCategory]:
     """The active categories in tree order (each parent followed by its children), each with
-    `depth` set (0 for a top-level category)."""
+    `depth` set (0 for a top-level category). Shared: read-only."""
+    return _categories.get(None, _categories_load)
+
+
+def category_for_form(pk: int) -> ComplaintCategory | None:
+    """The active category `pk` as `categories_for_form` has it, or None."""
+    return next((category for category in categories_for_form() if category.pk == pk), None)
+
+
+def _categories_load() -> list[ComplaintCategory]:
     categories = list(ComplaintCategory.objects.filter(is_active=True))
     children: dict[int | None, list[ComplaintCategory]] = {}
     for category in categories:
@@ -48,6 +62,22 @@ def authorities_for_form() -> QuerySet[Authority]:
 def regions_for_form() -> QuerySet[Region]:
     """Prefecture-level regions in use, by code: where an unlisted organisation is."""
     return Region.objects.filter(level=Region.Level.PREFECTURE, is_active=True).order_by("code")
+
+
+_choices = ProcessCache("complaints.form_choices", models=(Authority, Region))
+
+
+def form_choice_get(kind: str, key: str) -> Authority | Region | None:
+    """The authority (kind "authority", by pk) or the region ("region", by code) of the form's
+    choices that `key` names, from a copy kept per process; None when it is not among them.
+    Shared: read-only."""
+
+    def load() -> dict[str, Authority | Region]:
+        if kind == "authority":
+            return {str(authority.pk): authority for authority in authorities_for_form()}
+        return {region.code: region for region in regions_for_form()}
+
+    return _choices.get(kind, load).get(key)
 
 
 def complaint_open_duplicate_exists(

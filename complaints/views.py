@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints import captcha
+from complaints.blank_form import blank_form_response
 from complaints.forms import AnswerForm, ComplaintForm, RatingForm, ReviewForm, TrackForm
 from complaints.receipts import complaint_receipt_render
 from complaints.selectors import categories_for_form, complaint_open_duplicate_exists
@@ -73,13 +74,18 @@ def _form_page(
     return render(request, "complaints/complaint_form.html", context, status=status)
 
 
+def _blank_form_render(request: HttpRequest, values: dict[str, str]) -> HttpResponse:
+    form = ComplaintForm(initial={"form_token": values["form_token"]})
+    return _form_page(request, form, csrf_token=values["csrf_token"])
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """The guided form; on a valid POST the complaint is filed and the confirmation shown (once,
     with the access code; a repeated POST of the same form shows the same complaint without it)."""
     if request.method == "GET":
-        return _form_page(request, ComplaintForm())
+        return blank_form_response(request, _blank_form_render)
     limited = _rate_limited(request, "submit")
     if limited is not None:
         return limited
@@ -115,7 +121,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     except ComplaintRoutingError:
         return render(request, "complaints/unavailable.html", status=503)
     complaint = submission.complaint
-    duplicate = complaint_open_duplicate_exists(
+    # An earlier open complaint it may join is a duplicate too: one query in the common case.
+    may_join = submission.created and complaint_supplement_offer(complaint) is not None
+    duplicate = may_join or complaint_open_duplicate_exists(
         organisation=complaint.subject_organisation,
         category=complaint.category,
         exclude_pk=complaint.pk,
@@ -128,9 +136,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             "access_code": submission.access_code,
             "created": submission.created,
             "duplicate": duplicate,
-            "may_join": duplicate
-            and submission.created
-            and complaint_supplement_offer(complaint) is not None,
+            "may_join": may_join,
         },
     )
 

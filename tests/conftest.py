@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from portal.core.process_cache import process_caches_clear
 from search.client import get_client
 from search.indexing import alias_name, index_ensure, index_refresh, organisations_sync
 
@@ -15,6 +16,12 @@ def _delete_test_indices() -> None:
     names = list(client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-*").body)
     if names:
         client.indices.delete(index=names)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    # The test database rolls back without sending signals: forget what the last test kept.
+    process_caches_clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

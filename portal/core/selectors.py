@@ -7,11 +7,13 @@ authority, only itself.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from portal.core.models import Authority, Region, StaffMembership
+from portal.core.process_cache import ProcessCache
 
 Role = StaffMembership.Role
 User = AbstractBaseUser | AnonymousUser
@@ -115,8 +117,9 @@ def authorities_public() -> QuerySet[Authority]:
 
 
 def national_authority() -> Authority | None:
-    """The live national authority, if there is one."""
-    return authorities_public().filter(level=Authority.Level.NATIONAL).order_by("pk").first()
+    """The live national authority, if there is one (from the routing table, see
+    `authority_for_region`)."""
+    return _routing_table().national
 
 
 def authority_public_get(key: str) -> Authority | None:
@@ -158,6 +161,49 @@ def provinces_with_authorities() -> list[Authority]:
     return provinces
 
 
+@dataclass(frozen=True)
+class _RoutingTable:
+    parents: dict[str, str | None]  # region code → parent code
+    special: dict[str, Authority]  # region code → the live authority covering it additionally
+    own: dict[str, Authority]  # region code → its live authority
+    national: Authority | None
+
+
+# Every complaint is routed and every page's footer names the national authority: the table is
+# read once per PROCESS_CACHE_SECONDS per process (a few thousand regions, a few hundred
+# authorities) instead of up to seven queries per use.
+_routing = ProcessCache("core.routing", models=(Authority, Region))
+
+
+def _routing_table() -> _RoutingTable:
+    return _routing.get(None, _routing_table_load)
+
+
+def _routing_table_load() -> _RoutingTable:
+    live = list(authorities_public().order_by("region_id", "name", "pk"))
+    special: dict[str, Authority] = {}
+    through = Authority.additional_regions.through.objects.filter(authority__live=True)
+    by_pk = {authority.pk: authority for authority in live}
+    for authority_id, region_code in through.order_by("authority_id").values_list(
+        "authority_id", "region_id"
+    ):
+        special.setdefault(region_code, by_pk[authority_id])
+    own: dict[str, Authority] = {}
+    national = None
+    for authority in live:
+        if authority.level == Authority.Level.NATIONAL:
+            if national is None or authority.pk < national.pk:
+                national = authority
+        elif authority.region_id is not None:
+            own.setdefault(authority.region_id, authority)
+    return _RoutingTable(
+        parents=dict(Region.objects.values_list("code", "parent_id")),
+        special=special,
+        own=own,
+        national=national,
+    )
+
+
 def authority_for_region(region_code: str) -> Authority | None:
     """The live authority responsible for a place, for routing complaints and inspections
     (谁管辖、谁负责; 属地原则).
@@ -167,18 +213,13 @@ def authority_for_region(region_code: str) -> Authority | None:
     prefecture → province); otherwise the national authority. None only when there is no live
     national authority either.
     """
-    chain: list[str] = []
-    region = Region.objects.filter(code=region_code).select_related("parent__parent").first()
-    while region is not None and len(chain) < 4:
-        chain.append(region.code)
-        region = region.parent
-    if chain:
-        live = authorities_public()
-        for code in chain:
-            special = live.filter(additional_regions=code).order_by("pk").first()
-            if special is not None:
-                return special
-            own = live.filter(region_id=code).first()
-            if own is not None:
-                return own
-    return national_authority()
+    table = _routing_table()
+    code: str | None = region_code if region_code in table.parents else None
+    for _level in range(4):
+        if code is None:
+            break
+        found = table.special.get(code) or table.own.get(code)
+        if found is not None:
+            return found
+        code = table.parents[code]
+    return table.national

@@ -1,6 +1,8 @@
 """Admin actions of the draw, each a thin view over a service: commit a draw of a plan, make
-(reveal) a committed draw. Both need Django's `inspections.add_draw` permission (superusers, or
-a group given it under Settings → Groups) and a POST; the services audit them."""
+(reveal) a committed draw. Both need a POST and the right on that plan or draw by the staff
+scope (`portal.inspections.permissions`: reviewers of its authority or above, superusers): a
+plan or draw outside the user's scope is a 404, one in sight without the right a refusal. The
+services audit them."""
 
 from django import forms
 from django.contrib import messages
@@ -13,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.inspections import services
-from portal.inspections.models import Draw, InspectionPlan
+from portal.inspections.models import Draw
+from portal.inspections.permissions import ScopedPermissionPolicy, draw_policy, plan_policy
 
 
 class CommitForm(forms.Form):
@@ -23,9 +26,14 @@ class CommitForm(forms.Form):
     )
 
 
-def _require(request) -> None:
-    if not request.user.has_perm("inspections.add_draw"):
+def _scoped(policy: ScopedPermissionPolicy, request, action: str, pk: int):
+    """The row `pk` if the user may take `action` on it: 404 outside their sight, else 403."""
+    row = get_object_or_404(
+        policy.instances_user_has_any_permission_for(request.user, ["view"]), pk=pk
+    )
+    if not policy.user_has_permission_for_instance(request.user, action, row):
         raise PermissionDenied
+    return row
 
 
 def _draw_admin_url(draw_row: Draw) -> str:
@@ -33,8 +41,7 @@ def _draw_admin_url(draw_row: Draw) -> str:
 
 
 def draw_commit_view(request, plan_pk: int):
-    _require(request)
-    plan = get_object_or_404(InspectionPlan, pk=plan_pk)
+    plan = _scoped(plan_policy, request, "draw", plan_pk)
     form = CommitForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,8 +75,7 @@ def draw_commit_view(request, plan_pk: int):
 
 
 def draw_reveal_view(request, pk: int):
-    _require(request)
-    draw_row = get_object_or_404(Draw, pk=pk)
+    draw_row = _scoped(draw_policy, request, "reveal", pk)
     error = None
     if request.method == "POST":
         try:

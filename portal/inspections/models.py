@@ -8,14 +8,18 @@ point at one row per item whatever the language.
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
+
+from portal.records.models import CreditEvent
 
 
 class SubjectType(models.TextChoices):
@@ -500,3 +504,241 @@ class DrawnInspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw_id}: {self.organisation_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Inspection results (谁抽查、谁录入；谁查处、谁录入, policy section 三(三)3–4): the task of each
+# drawn inspection, its on-site record per item with the evidence, the review by a second
+# person, the enforcement actions it opens, and the publication of both on the credit record.
+# ---------------------------------------------------------------------------------------------
+
+
+def _evidence_storage():
+    from portal.inspections.evidence import evidence_storage
+
+    return evidence_storage()
+
+
+class StatementWindow(models.Model):
+    """The notice to the subject and its window for a statement (陈述、申辩) or a hearing
+    request (听证) before anything is published: `window_ends_on` is the last day (inclusive);
+    publication comes after it, and not while a requested hearing has not been held."""
+
+    notice_sent_on = models.DateField(_("subject notified on"), null=True, blank=True)
+    window_ends_on = models.DateField(
+        _("statement window ends on"), null=True, blank=True, db_index=True
+    )
+
+    class Meta:
+        abstract = True
+
+    def window_open(self, on: datetime.date) -> bool:
+        return self.window_ends_on is not None and on <= self.window_ends_on
+
+
+class InspectionResult(StatementWindow):
+    """The task and the result of one drawn inspection (one per `DrawnInspection`).
+
+    Opened when the draw is made, for the assigned inspectors; they enter the on-site record
+    (one `InspectionItemRecord` per item) and submit it; a reviewer of the responsible
+    authority who is not on the team approves it or returns it with a reason. Approval records
+    the result on the organisation's credit record, unpublished, and notifies the subject when
+    the outcome is negative; `services.inspection_results_publish` publishes it once the window
+    has passed. The staff-only fields (participants, item findings, evidence) never leave the
+    back office; the public sees the outcome, the date and each item's public finding.
+    """
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("assigned")
+        DRAFT = "draft", _("being entered")
+        SUBMITTED = "submitted", _("submitted for review")
+        RETURNED = "returned", _("returned for correction")
+        APPROVED = "approved", _("approved, awaiting publication")
+        PUBLISHED = "published", _("published")
+
+    # The statuses in which the assigned inspectors may still change the record.
+    EDITABLE_STATUSES = (Status.ASSIGNED, Status.DRAFT, Status.RETURNED)
+
+    inspection = models.OneToOneField(
+        DrawnInspection,
+        on_delete=models.CASCADE,
+        related_name="result",
+        verbose_name=_("inspection"),
+    )
+    authority = models.ForeignKey(
+        "core.Authority",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible authority"),
+        help_text=_("The authority of the subject's place (属地), whose reviewers approve."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ASSIGNED, db_index=True
+    )
+    inspected_on = models.DateField(_("date of the inspection"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    participants = models.TextField(
+        _("participants"),
+        blank=True,
+        help_text=_("Inspectors and the subject's representatives present (staff only)."),
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=CreditEvent.Outcome.choices, blank=True
+    )
+    severity = models.CharField(
+        _("severity"),
+        max_length=16,
+        choices=CreditEvent.Severity.choices,
+        blank=True,
+        help_text=_("For a problem found or a subject not found: ordinary or serious."),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    credit_event = models.OneToOneField(
+        CreditEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("credit event"),
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "inspection__draw_id", "inspection__position"]
+        verbose_name = _("inspection result")
+        verbose_name_plural = _("inspection results")
+        indexes = [models.Index(fields=["authority", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} ({self.status})"
+
+
+class InspectionItemRecord(models.Model):
+    """The on-site record of one item of an inspection: what was checked, whether the subject
+    complies, the findings (staff only) and the finding the public may read."""
+
+    result = models.ForeignKey(
+        InspectionResult,
+        on_delete=models.CASCADE,
+        related_name="item_records",
+        verbose_name=_("inspection result"),
+    )
+    item = models.ForeignKey(
+        InspectionItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    checklist = models.TextField(
+        _("checklist"), blank=True, help_text=_("What was checked and the answer, one per line.")
+    )
+    compliant = models.BooleanField(_("compliant"), null=True, blank=True)
+    findings = models.TextField(_("findings (staff only)"), blank=True)
+    public_finding = models.CharField(
+        _("finding for publication"),
+        max_length=500,
+        blank=True,
+        help_text=_("Shown on the credit record and the result notice: no personal data."),
+    )
+
+    class Meta:
+        ordering = ["result_id", "item__code"]
+        verbose_name = _("item record")
+        verbose_name_plural = _("item records")
+        constraints = [
+            models.UniqueConstraint(fields=["result", "item"], name="one_record_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result_id}: {self.item_id}"
+
+
+def _evidence_path(instance: "InspectionEvidence", filename: str) -> str:
+    # A random name: nothing of the original name (which may hold personal data) on disk.
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class InspectionEvidence(models.Model):
+    """A file of evidence of an item record (photo, scan, document), checked by its content
+    as complaint attachments are, stored outside the media root and served by no URL: only
+    the staff view that checks the inspection's scope hands it out."""
+
+    record = models.ForeignKey(
+        InspectionItemRecord,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("item record"),
+    )
+    file = models.FileField(_("file"), storage=_evidence_storage, upload_to=_evidence_path)
+    original_name = models.CharField(_("name given"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["record_id", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EnforcementAction(StatementWindow):
+    """An administrative penalty (查处结果) opened on a finding of an approved result: the
+    penalty is on the credit record from the start, unpublished; the subject is notified and
+    has the window for a statement or a hearing request; `services.inspection_results_publish`
+    publishes it after the window (and after a requested hearing was held)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("notified, awaiting publication")
+        PUBLISHED = "published", _("published")
+
+    result = models.ForeignKey(
+        InspectionResult,
+        on_delete=models.PROTECT,
+        related_name="enforcement_actions",
+        verbose_name=_("inspection result"),
+    )
+    record = models.ForeignKey(
+        InspectionItemRecord,
+        on_delete=models.PROTECT,
+        related_name="enforcement_actions",
+        verbose_name=_("finding"),
+    )
+    credit_event = models.OneToOneField(
+        CreditEvent, on_delete=models.PROTECT, related_name="+", verbose_name=_("penalty")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    hearing_requested_on = models.DateField(_("hearing requested on"), null=True, blank=True)
+    hearing_held_on = models.DateField(_("hearing held on"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["result_id", "id"]
+        verbose_name = _("enforcement action")
+        verbose_name_plural = _("enforcement actions")
+
+    def __str__(self) -> str:
+        return f"{self.result_id}: {self.credit_event_id}"
+
+    @property
+    def hearing_pending(self) -> bool:
+        return self.hearing_requested_on is not None and self.hearing_held_on is None

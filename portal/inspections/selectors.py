@@ -2,13 +2,17 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
+from hashlib import sha256
 
+import orjson
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.core import selectors as core_selectors
 from portal.core.models import Authority
-from portal.inspections.draw import months_before
+from portal.inspections.draw import MINIMUM_RATIO_BP, months_before
 from portal.inspections.models import (
     Draw,
     DrawFile,
@@ -304,3 +308,396 @@ def draw_public_get(pk: int) -> Draw | None:
 def draw_file_public(draw: Draw, name: str) -> DrawFile | None:
     """A published file of the draw; the seed and the result only once drawn."""
     return DrawFile.objects.filter(draw=draw, name=name).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Inspection results: who may do what, and the lists of the admin
+# ---------------------------------------------------------------------------------------------
+# Imports of this section stay here, so it only appends to the module.
+
+from portal.core.models import AuditEntry, StaffMembership  # noqa: E402
+from portal.inspections.models import (  # noqa: E402
+    EnforcementAction,
+    InspectionEvidence,
+    InspectionItemRecord,
+    InspectionResult,
+)
+
+# A second person approves a result: a reviewer of the responsible authority (by scope).
+RESULT_REVIEWING_ROLES = core_selectors.PUBLISHING_ROLES
+# Who may open an enforcement action and record the subject's statement or hearing request,
+# besides the assigned inspectors (谁查处、谁录入).
+ENFORCING_ROLES = frozenset({StaffMembership.Role.OFFICER, StaffMembership.Role.REVIEWER})
+# Anyone with a role at the responsible authority (by scope) may see a result.
+ALL_STAFF_ROLES = frozenset(StaffMembership.Role.values)
+
+
+def is_assigned_inspector(user, inspection: DrawnInspection) -> bool:
+    """Whether `user` is one of the inspectors the draw assigned to this inspection."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return inspection.inspectors.filter(user=user).exists()
+
+
+def may_enter_result(user, result: InspectionResult) -> bool:
+    """Only the assigned inspectors enter and change a result (谁抽查、谁录入), superusers
+    included: nobody else writes the on-site record."""
+    return is_assigned_inspector(user, result.inspection)
+
+
+def may_review_result(user, result: InspectionResult) -> bool:
+    """A reviewer whose scope covers the responsible authority, who is not on the team."""
+    return core_selectors.authority_in_scope(
+        user, result.authority, roles=RESULT_REVIEWING_ROLES
+    ) and not is_assigned_inspector(user, result.inspection)
+
+
+def may_handle_enforcement(user, result: InspectionResult) -> bool:
+    """The assigned inspectors, and officers and reviewers whose scope covers the authority."""
+    return is_assigned_inspector(user, result.inspection) or core_selectors.authority_in_scope(
+        user, result.authority, roles=ENFORCING_ROLES
+    )
+
+
+def inspection_result_visible(user, result: InspectionResult) -> bool:
+    """The assigned inspectors and the staff (any role) of the responsible authority's scope."""
+    return is_assigned_inspector(user, result.inspection) or core_selectors.authority_in_scope(
+        user, result.authority, roles=ALL_STAFF_ROLES
+    )
+
+
+def _results_loaded() -> QuerySet[InspectionResult]:
+    return InspectionResult.objects.select_related(
+        "inspection__organisation", "inspection__draw__plan", "authority__region"
+    )
+
+
+def inspection_results_visible_to(user, *, status: str = "") -> QuerySet[InspectionResult]:
+    """STAFF ONLY: the results `user` may see (their own tasks and their authorities' scope),
+    newest draw first; with `status`, only those in it."""
+    if not (user.is_authenticated and user.is_active):
+        return InspectionResult.objects.none()
+    in_scope = core_selectors.authorities_in_scope(user, roles=ALL_STAFF_ROLES)
+    own = DrawnInspection.objects.filter(inspectors__user=user).values("pk")
+    results = _results_loaded().filter(Q(authority__in=in_scope) | Q(inspection__in=own))
+    if status:
+        results = results.filter(status=status)
+    return results.order_by("-inspection__draw_id", "inspection__position")
+
+
+def inspection_tasks_of(user) -> QuerySet[InspectionResult]:
+    """The inspections `user` was assigned to whose result is still theirs to enter or fix."""
+    if not (user.is_authenticated and user.is_active):
+        return InspectionResult.objects.none()
+    own = DrawnInspection.objects.filter(inspectors__user=user).values("pk")
+    return (
+        _results_loaded()
+        .filter(inspection__in=own, status__in=InspectionResult.EDITABLE_STATUSES)
+        .order_by("-inspection__draw_id", "inspection__position")
+    )
+
+
+def inspection_results_to_review(user) -> QuerySet[InspectionResult]:
+    """Submitted results of the authorities `user` reviews for, except their own inspections."""
+    if not (user.is_authenticated and user.is_active):
+        return InspectionResult.objects.none()
+    in_scope = core_selectors.authorities_in_scope(user, roles=RESULT_REVIEWING_ROLES)
+    own = DrawnInspection.objects.filter(inspectors__user=user).values("pk")
+    return (
+        _results_loaded()
+        .filter(status=InspectionResult.Status.SUBMITTED, authority__in=in_scope)
+        .exclude(inspection__in=own)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def inspection_result_for_staff(user, pk: int) -> InspectionResult | None:
+    """The result `pk` with what its page shows, when `user` may see it; otherwise None."""
+    result = (
+        _results_loaded()
+        .prefetch_related("inspection__inspectors__user", "inspection__items")
+        .filter(pk=pk)
+        .first()
+    )
+    if result is None or not inspection_result_visible(user, result):
+        return None
+    return result
+
+
+def item_records_of(result: InspectionResult) -> QuerySet[InspectionItemRecord]:
+    """The result's item records with their item and evidence, in item code order."""
+    return result.item_records.select_related("item").prefetch_related("evidence")
+
+
+def inspection_results_due(*, on: datetime.date) -> QuerySet[InspectionResult]:
+    """Approved results whose statement window (if any) ended before `on`: to publish on it."""
+    return (
+        InspectionResult.objects.filter(status=InspectionResult.Status.APPROVED)
+        .filter(Q(window_ends_on__isnull=True) | Q(window_ends_on__lt=on))
+        .order_by("pk")
+    )
+
+
+def enforcement_actions_due(*, on: datetime.date) -> QuerySet[EnforcementAction]:
+    """Open enforcement actions whose window ended before `on` and whose requested hearing (if
+    any) was held: to publish on it."""
+    return (
+        EnforcementAction.objects.filter(
+            status=EnforcementAction.Status.OPEN, window_ends_on__lt=on
+        )
+        .exclude(hearing_requested_on__isnull=False, hearing_held_on__isnull=True)
+        .order_by("pk")
+    )
+
+
+def inspection_result_audit_trail(result: InspectionResult) -> QuerySet[AuditEntry]:
+    """STAFF ONLY: the audit entries of the result, its evidence and its enforcement actions,
+    oldest first."""
+    evidence = InspectionEvidence.objects.filter(record__result=result).values_list("pk", flat=True)
+    actions = result.enforcement_actions.values_list("pk", flat=True)
+    return (
+        AuditEntry.objects.filter(
+            Q(object_type="inspections.inspectionresult", object_id=str(result.pk))
+            | Q(
+                object_type="inspections.inspectionevidence",
+                object_id__in=[str(pk) for pk in evidence],
+            )
+            | Q(
+                object_type="inspections.enforcementaction",
+                object_id__in=[str(pk) for pk in actions],
+            )
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def inspection_results_published(ids: list[int]) -> QuerySet[InspectionResult]:
+    """Published results among `ids`, with what a result notice shows (organisation, items,
+    item records, draw and plan), in draw and position order."""
+    return (
+        InspectionResult.objects.filter(pk__in=ids, status=InspectionResult.Status.PUBLISHED)
+        .select_related("inspection__organisation", "inspection__draw__plan__authority__region")
+        .prefetch_related("item_records__item")
+        .order_by("inspection__draw_id", "inspection__position")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Yearly statistics of the draws, published (/inspections/statistics/<year>/)
+# ---------------------------------------------------------------------------------------------
+
+# How long computed figures are kept: a drawn draw never changes, and a new one changes the key.
+STATISTICS_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Place:
+    """A region as the statistics name it, in both languages."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class StratumFigures:
+    """One risk class of one draw (or, with `risk_class` "", the draw's total): the eligible
+    candidates, the plan's sampling ratio committed with the draw (None for the total), and
+    how many were selected."""
+
+    risk_class: str
+    candidates: int
+    selected: int
+    planned_bp: int | None  # 1/100 of 1 %
+
+    @property
+    def planned_percent(self) -> Decimal | None:
+        return None if self.planned_bp is None else Decimal(self.planned_bp) / 100
+
+    @property
+    def actual_percent(self) -> Decimal | None:
+        if not self.candidates:
+            return None
+        return (Decimal(self.selected * 100) / self.candidates).quantize(Decimal("0.01"))
+
+    @property
+    def below_plan(self) -> bool:
+        """Fewer selected than the plan's ratio asks for (never, if the draw kept its rule)."""
+        return self.planned_bp is not None and self.selected * 10_000 < (
+            self.candidates * self.planned_bp
+        )
+
+    @property
+    def below_minimum(self) -> bool:
+        """A selection rate below the policy's 5% (a low-risk stratum may be, the total not)."""
+        return bool(self.candidates) and self.selected * 10_000 < (
+            self.candidates * MINIMUM_RATIO_BP
+        )
+
+
+@dataclass(frozen=True)
+class DrawFigures:
+    """The figures of one drawn draw: its plan, province, strata, total and recusals."""
+
+    draw_id: int
+    on: datetime.date
+    plan_title: str
+    province: Place
+    strata: list[StratumFigures]
+    total: StratumFigures
+    recusals: dict[str, int]
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """Inspections drawn in a province (with its cities in `cities`) or a city."""
+
+    place: Place
+    inspections: int
+    cities: list["RegionFigures"]
+
+
+@dataclass(frozen=True)
+class InspectionStatistics:
+    """A year's published statistics of the draws (see `inspection_statistics`)."""
+
+    year: int
+    draws: list[DrawFigures]
+    regions: list[RegionFigures]
+    recusals: dict[str, int]
+    inspections: int
+
+
+RECUSAL_REASONS = ("conflict", "last_inspection")
+
+
+def inspection_statistics_years() -> list[int]:
+    """The plan years with at least one drawn draw, newest first."""
+    return list(
+        Draw.objects.filter(status=Draw.Status.DRAWN)
+        .order_by("-plan__year")
+        .values_list("plan__year", flat=True)
+        .distinct()
+    )
+
+
+def inspection_statistics(year: int) -> InspectionStatistics | None:
+    """The statistics of the draws drawn for the plans of `year` (None when there are none),
+    from what each draw published: per draw and risk class the candidates, the plan's ratio
+    (as committed in parameters.json), the selected and the actual rate (result.json); the
+    joint inspections per province and city of the subject's registered region; the recusals
+    by reason (result.json). Names no person: no inspector, no worker, no subject.
+
+    Computed once per set of drawn draws (a result file can hold tens of thousands of
+    inspections) and kept in the cache."""
+    draws = list(
+        Draw.objects.filter(status=Draw.Status.DRAWN, plan__year=year)
+        .select_related("plan__authority__region")
+        .order_by("plan__authority__region_id", "on", "pk")
+    )
+    if not draws:
+        return None
+    drawn = ",".join(f"{row.pk}:{row.result_sha256}" for row in draws)
+    key = f"inspection-statistics:{year}:{sha256(drawn.encode()).hexdigest()}"
+    statistics = cache.get(key)
+    if statistics is None:
+        statistics = _inspection_statistics(year, draws)
+        cache.set(key, statistics, STATISTICS_CACHE_SECONDS)
+    return statistics
+
+
+def _inspection_statistics(year: int, draws: list[Draw]) -> InspectionStatistics:
+    files = DrawFile.objects.filter(draw__in=draws).values_list("draw_id", "content")
+    ratios_by_draw = {
+        draw_id: orjson.loads(bytes(content))["strata"]
+        for draw_id, content in files.filter(name="parameters.json")
+    }
+    # One result file at a time: only its counts and recusals are kept.
+    results = {
+        draw_id: {
+            key: value
+            for key, value in orjson.loads(bytes(content)).items()
+            if key in ("counts", "recusals")
+        }
+        for draw_id, content in files.filter(name="result.json").iterator(chunk_size=1)
+    }
+    figures = []
+    recusals = dict.fromkeys(RECUSAL_REASONS, 0)
+    for row in draws:
+        result, ratios = results[row.pk], ratios_by_draw[row.pk]
+        strata = [
+            StratumFigures(risk, candidates, selected, ratios.get(risk, 0))
+            for risk, (candidates, selected) in sorted(result["counts"].items())
+            if candidates or ratios.get(risk)
+        ]
+        draw_recusals = {reason: result["recusals"].get(reason, 0) for reason in RECUSAL_REASONS}
+        for reason, count in draw_recusals.items():
+            recusals[reason] += count
+        region = row.plan.authority.region
+        figures.append(
+            DrawFigures(
+                draw_id=row.pk,
+                on=row.on,
+                plan_title=row.plan.title,
+                province=Place(region.code, region.name, region.name_en),
+                strata=strata,
+                total=StratumFigures(
+                    "",
+                    sum(s.candidates for s in strata),
+                    sum(s.selected for s in strata),
+                    None,
+                ),
+                recusals=draw_recusals,
+            )
+        )
+    regions = _inspections_by_region(draws)
+    return InspectionStatistics(
+        year=year,
+        draws=figures,
+        regions=regions,
+        recusals=recusals,
+        inspections=sum(region.inspections for region in regions),
+    )
+
+
+def _inspections_by_region(draws: list[Draw]) -> list[RegionFigures]:
+    """Joint inspections per province, and per city within it, of the subjects' regions."""
+    from django.db.models import Count
+
+    from portal.core.models import Region
+
+    by_region = (
+        DrawnInspection.objects.filter(draw__in=draws)
+        .values_list("organisation__region_id")
+        .annotate(n=Count("id"))
+    )
+    provinces: dict[str, int] = {}
+    cities: dict[str, dict[str, int]] = {}
+    for code, count in by_region:
+        province = code[:2] + "0000"
+        provinces[province] = provinces.get(province, 0) + count
+        city = code[:4] + "00"
+        if city != province:
+            in_province = cities.setdefault(province, {})
+            in_province[city] = in_province.get(city, 0) + count
+    codes = set(provinces) | {city for group in cities.values() for city in group}
+    names = {
+        region.code: Place(region.code, region.name, region.name_en)
+        for region in Region.objects.filter(code__in=codes)
+    }
+
+    def place(code: str) -> Place:
+        return names.get(code) or Place(code, code, code)
+
+    return [
+        RegionFigures(
+            place(province),
+            count,
+            [
+                RegionFigures(place(city), city_count, [])
+                for city, city_count in sorted(cities.get(province, {}).items())
+            ],
+        )
+        for province, count in sorted(provinces.items())
+    ]

@@ -575,6 +575,7 @@ def draw_reveal(*, draw_row: Draw, actor: User = None) -> Draw:
     draw_row.result_sha256 = draw.sha256_hex(result_bytes)
     draw_row.drawn_at = timezone.now()
     draw_row.save(update_fields=["status", "result_sha256", "drawn_at"])
+    tasks = inspection_tasks_open(draw_row=draw_row, actor=actor, audit=False)
     record(
         action="inspections.draw.drawn",
         obj=draw_row,
@@ -583,6 +584,7 @@ def draw_reveal(*, draw_row: Draw, actor: User = None) -> Draw:
             "result_sha256": draw_row.result_sha256,
             "seed_hex": draw_row.seed_hex,
             "inspections": len(inspections),
+            "tasks": tasks,
             "counts": result["counts"],
             "recusals": result["recusals"],
         },
@@ -601,3 +603,642 @@ def _organisation_ids_by_uscc(usccs: list[str]) -> dict[str, int]:
             )
         )
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Inspection results: tasks, the on-site record, review, enforcement actions, publication
+# ---------------------------------------------------------------------------------------------
+# Imports of this section stay here, so it only appends to the module.
+
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.core.files.base import ContentFile  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from portal.core import selectors as core_selectors  # noqa: E402
+from portal.inspections.evidence import InspectedFile  # noqa: E402
+from portal.inspections.models import (  # noqa: E402
+    EnforcementAction,
+    InspectionEvidence,
+    InspectionItemRecord,
+    InspectionResult,
+)
+from portal.inspections.signals import results_published  # noqa: E402
+from portal.records import credit  # noqa: E402
+from portal.records import services as records_services  # noqa: E402
+from portal.records.models import CreditEvent, OrganisationStatement  # noqa: E402
+
+RESULT_FIELDS = ("inspected_on", "place", "participants", "outcome", "severity")
+ITEM_RECORD_FIELDS = ("checklist", "compliant", "findings", "public_finding")
+
+
+def statement_window_days() -> int:
+    """Days the subject has, from the notice, for a statement or a hearing request."""
+    return settings.INSPECTION_STATEMENT_DAYS
+
+
+def _refuse_unless(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _locked_result(result: InspectionResult) -> InspectionResult:
+    # Only the result's row is locked: not the organisation, draw or authority it names.
+    return (
+        InspectionResult.objects.select_for_update(of=("self",))
+        .select_related("inspection__organisation", "inspection__draw", "authority")
+        .get(pk=result.pk)
+    )
+
+
+def _audit_plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+@transaction.atomic
+def inspection_tasks_open(*, draw_row: Draw, actor: User = None, audit: bool = True) -> int:
+    """Open the task of every inspection of a made draw that has none: an InspectionResult
+    ("assigned") with an empty record per item, for the assigned inspectors. The responsible
+    authority is the one of the subject's place (`authority_for_region`: 属地), or the plan's
+    when none is live there. Idempotent; audits `inspections.task.opened` (with the count) on
+    the draw when it opened any, unless `audit` is False (`draw_reveal` opens the tasks and
+    counts them in its own entry). Returns how many it opened."""
+    inspections = list(
+        DrawnInspection.objects.filter(draw=draw_row, result__isnull=True)
+        .select_related("organisation", "draw__plan")
+        .order_by("position")
+    )
+    if not inspections:
+        return 0
+    authorities: dict[str, Authority] = {}
+    for inspection in inspections:
+        region = inspection.organisation.region_id
+        if region not in authorities:
+            authorities[region] = (
+                core_selectors.authority_for_region(region) or draw_row.plan.authority
+            )
+    InspectionResult.objects.bulk_create(
+        [
+            InspectionResult(
+                inspection=inspection,
+                authority=authorities[inspection.organisation.region_id],
+            )
+            for inspection in inspections
+        ],
+        batch_size=2000,
+    )
+    result_ids = dict(
+        InspectionResult.objects.filter(inspection__in=[i.pk for i in inspections]).values_list(
+            "inspection_id", "id"
+        )
+    )
+    items = DrawnInspection.items.through.objects.filter(
+        drawninspection_id__in=list(result_ids)
+    ).values_list("drawninspection_id", "inspectionitem_id")
+    InspectionItemRecord.objects.bulk_create(
+        [
+            InspectionItemRecord(result_id=result_ids[inspection_id], item_id=item_id)
+            for inspection_id, item_id in items
+        ],
+        batch_size=5000,
+    )
+    if audit:
+        record(
+            action="inspections.task.opened",
+            obj=draw_row,
+            actor=actor,
+            data={"tasks": len(inspections)},
+        )
+    return len(inspections)
+
+
+@transaction.atomic
+def inspection_result_save(
+    *,
+    result: InspectionResult,
+    actor: User,
+    item_records: dict[int, dict[str, Any]] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """Save the on-site record as entered by an assigned inspector (only they may: 谁抽查、
+    谁录入), while it is theirs (assigned, being entered or returned): the result's fields
+    (`RESULT_FIELDS`) and, per item record id, its fields (`ITEM_RECORD_FIELDS`). Audits
+    `inspections.result.saved` with the names of the fields that changed (not their contents,
+    which may name people). Returns those names: {"result": [...], "items": {id: [...]}}."""
+    _refuse_unless(selectors.may_enter_result(actor, result))
+    locked = _locked_result(result)
+    if locked.status not in InspectionResult.EDITABLE_STATUSES:
+        raise ValidationError(_("This result is no longer being entered."))
+    unknown = set(fields) - set(RESULT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    for name in changed:
+        setattr(locked, name, fields[name])
+    items_changed: dict[int, list[str]] = {}
+    records = {r.pk: r for r in locked.item_records.all()}
+    for pk, values in (item_records or {}).items():
+        if pk not in records:
+            raise ValidationError(_("That item is not part of this inspection."))
+        item_record = records[pk]
+        names = [n for n, v in values.items() if n in ITEM_RECORD_FIELDS]
+        names = [n for n in names if getattr(item_record, n) != values[n]]
+        for name in names:
+            setattr(item_record, name, values[name])
+        if names:
+            item_record.full_clean()
+            item_record.save(update_fields=names)
+            items_changed[pk] = names
+    if locked.status == InspectionResult.Status.ASSIGNED:
+        locked.status = InspectionResult.Status.DRAFT
+    locked.save()
+    record(
+        action="inspections.result.saved",
+        obj=locked,
+        actor=actor,
+        data={"fields": changed, "items": {str(k): v for k, v in items_changed.items()}},
+    )
+    result.refresh_from_db()
+    return {"result": changed, "items": items_changed}
+
+
+@transaction.atomic
+def inspection_evidence_add(
+    *, item_record: InspectionItemRecord, actor: User, files: list[InspectedFile]
+) -> list[InspectionEvidence]:
+    """Store evidence (already checked by `portal.inspections.evidence.evidence_inspect`) with
+    an item record, by an assigned inspector while the result is theirs. Each file is audited
+    as `inspections.evidence.added` (type, size, SHA-256; not the name given)."""
+    result = item_record.result
+    _refuse_unless(selectors.may_enter_result(actor, result))
+    if _locked_result(result).status not in InspectionResult.EDITABLE_STATUSES:
+        raise ValidationError(_("This result is no longer being entered."))
+    stored = []
+    for inspected in files:
+        evidence = InspectionEvidence.objects.create(
+            record=item_record,
+            file=ContentFile(inspected.content, name=inspected.kind),
+            original_name=inspected.original_name,
+            content_type=inspected.content_type,
+            size=len(inspected.content),
+            sha256=inspected.sha256,
+            uploaded_by=actor,
+        )
+        record(
+            action="inspections.evidence.added",
+            obj=evidence,
+            actor=actor,
+            data={
+                "result": result.pk,
+                "item": item_record.item_id,
+                "type": evidence.content_type,
+                "size": evidence.size,
+                "sha256": evidence.sha256,
+            },
+        )
+        stored.append(evidence)
+    return stored
+
+
+def inspection_result_check(result: InspectionResult) -> None:
+    """Raise ValidationError unless the result is complete and coherent: date (not in the
+    future, not before the draw), place, participants, an outcome; an answer per item unless
+    the subject was not found; "no problem found" only when every item complies, "problem
+    found" only with an item that does not, each with its finding for publication; a severity
+    exactly when the outcome is negative."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if result.inspected_on is None:
+        add("inspected_on", _("Give the date of the inspection."))
+    else:
+        if result.inspected_on > timezone.localdate():
+            add("inspected_on", _("The inspection cannot be in the future."))
+        drawn_at = result.inspection.draw.drawn_at
+        if drawn_at is not None and result.inspected_on < timezone.localdate(drawn_at):
+            add("inspected_on", _("The inspection cannot be before the draw."))
+    if not result.place.strip():
+        add("place", _("Give the place of the inspection."))
+    if not result.participants.strip():
+        add("participants", _("Name the participants."))
+    item_records = list(result.item_records.all())
+    Outcome = CreditEvent.Outcome
+    if not result.outcome:
+        add("outcome", _("Choose the outcome."))
+    elif result.outcome != Outcome.NOT_LOCATED:
+        if any(r.compliant is None for r in item_records):
+            add("__all__", _("Answer for every item whether the subject complies."))
+        failing = [r for r in item_records if r.compliant is False]
+        if result.outcome == Outcome.COMPLIANT and failing:
+            add("outcome", _("An item does not comply: the outcome is “problem found”."))
+        if result.outcome == Outcome.NON_COMPLIANT and not failing:
+            add("outcome", _("“Problem found” needs an item that does not comply."))
+        if any(not r.public_finding.strip() for r in failing):
+            add("__all__", _("Write the finding for publication of every item that fails."))
+    negative = result.outcome in credit.NEGATIVE_OUTCOMES
+    if negative and not result.severity:
+        add("severity", _("A problem found needs a severity."))
+    if result.outcome == Outcome.COMPLIANT and result.severity:
+        add("severity", _("“No problem found” has no severity."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def inspection_result_submit(*, result: InspectionResult, actor: User) -> InspectionResult:
+    """An assigned inspector submits the complete result for review (see
+    `inspection_result_check`); audited as `inspections.result.submitted`."""
+    _refuse_unless(selectors.may_enter_result(actor, result))
+    locked = _locked_result(result)
+    if locked.status not in (InspectionResult.Status.DRAFT, InspectionResult.Status.RETURNED):
+        raise ValidationError(_("Only a result being entered or returned can be submitted."))
+    inspection_result_check(locked)
+    before = locked.status
+    locked.status = InspectionResult.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = actor
+    locked.save()
+    record(
+        action="inspections.result.submitted",
+        obj=locked,
+        actor=actor,
+        data={"before": before, "after": locked.status, "outcome": locked.outcome},
+    )
+    return locked
+
+
+@transaction.atomic
+def inspection_result_return(
+    *, result: InspectionResult, actor: User, reason: str
+) -> InspectionResult:
+    """A reviewer (not on the team) sends a submitted result back to the inspectors with the
+    reason; audited as `inspections.result.returned`."""
+    _refuse_unless(selectors.may_review_result(actor, result))
+    locked = _locked_result(result)
+    if locked.status != InspectionResult.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted result can be returned."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for returning it.")})
+    locked.status = InspectionResult.Status.RETURNED
+    locked.return_reason = reason.strip()
+    locked.reviewed_at = timezone.now()
+    locked.reviewed_by = actor
+    locked.save()
+    record(
+        action="inspections.result.returned",
+        obj=locked,
+        actor=actor,
+        data={"before": "submitted", "after": locked.status, "reason": locked.return_reason},
+    )
+    return locked
+
+
+def _in_default_language(text: Callable[[], str]) -> str:
+    # What goes on the public record is written in the site's primary language (the record page
+    # shows stored text as it is), like the records the authorities import.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text())
+
+
+def _result_facts(item_records: list[InspectionItemRecord]) -> str:
+    lines = []
+    for item_record in item_records:
+        if item_record.compliant is False and item_record.public_finding.strip():
+            lines.append(f"{item_record.item.name}：{item_record.public_finding.strip()}")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def inspection_result_approve(
+    *, result: InspectionResult, actor: User, on: datetime.date | None = None
+) -> InspectionResult:
+    """A reviewer of the responsible authority who is not on the team approves a submitted
+    result on `on` (today). The result goes on the organisation's credit record as an
+    inspection result of a random draw, unpublished (`published_on` empty: nothing public
+    yet). A negative outcome notifies the subject, who has `INSPECTION_STATEMENT_DAYS` for a
+    statement; publication follows the window (`inspection_results_publish`). Audited as
+    `inspections.result.approved`."""
+    _refuse_unless(selectors.may_review_result(actor, result))
+    on = on or timezone.localdate()
+    locked = _locked_result(result)
+    if locked.status != InspectionResult.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted result can be approved."))
+    inspection_result_check(locked)
+    inspection = locked.inspection
+    item_records = list(locked.item_records.select_related("item"))
+    event = records_services.credit_event_create(
+        organisation=inspection.organisation,
+        actor=actor,
+        kind=CreditEvent.Kind.INSPECTION_RESULT,
+        reference=f"DRAW-{inspection.draw_id}-{inspection.pk}",
+        title=_in_default_language(
+            lambda: (
+                _("Random inspection (double random): %(outcome)s")
+                % {"outcome": CreditEvent.Outcome(locked.outcome).label}
+            )
+        ),
+        facts=_result_facts(item_records),
+        authority=locked.authority,
+        decided_on=locked.inspected_on,
+        origin=CreditEvent.Origin.DRAW,
+        outcome=locked.outcome,
+        severity=locked.severity if locked.outcome in credit.NEGATIVE_OUTCOMES else "",
+        audit_data={"inspection_result": locked.pk},
+    )
+    locked.credit_event = event
+    if locked.outcome in credit.NEGATIVE_OUTCOMES:
+        locked.notice_sent_on = on
+        locked.window_ends_on = on + datetime.timedelta(days=statement_window_days())
+    locked.status = InspectionResult.Status.APPROVED
+    locked.reviewed_at = timezone.now()
+    locked.reviewed_by = actor
+    locked.return_reason = ""
+    locked.save()
+    record(
+        action="inspections.result.approved",
+        obj=locked,
+        actor=actor,
+        data={
+            "before": "submitted",
+            "after": locked.status,
+            "outcome": locked.outcome,
+            "credit_event": event.pk,
+            "notice_sent_on": _audit_plain(locked.notice_sent_on),
+            "window_ends_on": _audit_plain(locked.window_ends_on),
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def enforcement_action_open(
+    *,
+    result: InspectionResult,
+    item_record: InspectionItemRecord,
+    actor: User,
+    decision_number: str,
+    legal_basis: str,
+    facts: str,
+    penalty: str,
+    severity: str,
+    decided_on: datetime.date | None = None,
+    on: datetime.date | None = None,
+) -> EnforcementAction:
+    """Open an administrative penalty (查处) on a finding of an approved result, on `on`
+    (today): the penalty goes on the credit record unpublished (decision number, legal basis,
+    facts, penalty, authority, date, severity), and the subject is notified with
+    `INSPECTION_STATEMENT_DAYS` for a statement or a hearing request. Only the assigned
+    inspectors and the officers and reviewers of the authority may. Audited as
+    `inspections.enforcement.opened`."""
+    _refuse_unless(selectors.may_handle_enforcement(actor, result))
+    on = on or timezone.localdate()
+    locked = _locked_result(result)
+    if locked.status not in (InspectionResult.Status.APPROVED, InspectionResult.Status.PUBLISHED):
+        raise ValidationError(_("A penalty follows an approved result."))
+    if item_record.result_id != locked.pk or item_record.compliant is not False:
+        raise ValidationError(_("A penalty follows a finding of this result that failed."))
+    inspection = locked.inspection
+    number = locked.enforcement_actions.count() + 1
+    try:
+        event = records_services.credit_event_create(
+            organisation=inspection.organisation,
+            actor=actor,
+            kind=CreditEvent.Kind.PENALTY,
+            reference=f"DRAW-{inspection.draw_id}-{inspection.pk}-P{number}",
+            title=_in_default_language(
+                lambda: (
+                    _("Administrative penalty after a random inspection: %(item)s")
+                    % {"item": item_record.item.name}
+                )
+            ),
+            facts=facts,
+            legal_basis=legal_basis,
+            decision_number=decision_number,
+            penalty=penalty,
+            authority=locked.authority,
+            decided_on=decided_on or on,
+            severity=severity,
+            audit_data={"inspection_result": locked.pk},
+        )
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+    action = EnforcementAction.objects.create(
+        result=locked,
+        record=item_record,
+        credit_event=event,
+        opened_by=actor,
+        notice_sent_on=on,
+        window_ends_on=on + datetime.timedelta(days=statement_window_days()),
+    )
+    record(
+        action="inspections.enforcement.opened",
+        obj=action,
+        actor=actor,
+        data={
+            "result": locked.pk,
+            "item": item_record.item_id,
+            "credit_event": event.pk,
+            "decision_number": decision_number,
+            "severity": severity,
+            "notice_sent_on": on.isoformat(),
+            "window_ends_on": action.window_ends_on.isoformat(),
+        },
+    )
+    return action
+
+
+def _window_target_result(target: InspectionResult | EnforcementAction) -> InspectionResult:
+    return target if isinstance(target, InspectionResult) else target.result
+
+
+@transaction.atomic
+def inspection_statement_record(
+    *,
+    target: InspectionResult | EnforcementAction,
+    actor: User,
+    text: str,
+    received_on: datetime.date,
+) -> OrganisationStatement:
+    """Record the subject's statement (陈述、申辩) about a notified result or penalty, received
+    within its window, as a statement of the credit event (`records.statement_receive`); it is
+    published with the event. Audited as `inspections.statement.recorded`."""
+    _refuse_unless(selectors.may_handle_enforcement(actor, _window_target_result(target)))
+    if target.published_on is not None or target.window_ends_on is None:
+        raise ValidationError(_("There is no open notice to answer."))
+    if not (target.notice_sent_on <= received_on <= target.window_ends_on):
+        raise ValidationError(
+            {"received_on": _("A statement is received between the notice and its deadline.")}
+        )
+    if not text.strip():
+        raise ValidationError({"text": _("Write the statement.")})
+    statement = records_services.statement_receive(
+        event=target.credit_event, actor=actor, text=text.strip(), received_on=received_on
+    )
+    record(
+        action="inspections.statement.recorded",
+        obj=target,
+        actor=actor,
+        data={"statement": statement.pk, "received_on": received_on.isoformat()},
+    )
+    return statement
+
+
+@transaction.atomic
+def enforcement_hearing_request(
+    *, action: EnforcementAction, actor: User, requested_on: datetime.date
+) -> EnforcementAction:
+    """Record the subject's hearing request (听证), made within the window: the penalty waits
+    for the hearing before it is published. Audited as
+    `inspections.enforcement.hearing_requested`."""
+    _refuse_unless(selectors.may_handle_enforcement(actor, action.result))
+    locked = EnforcementAction.objects.select_for_update().get(pk=action.pk)
+    if locked.status != EnforcementAction.Status.OPEN or locked.hearing_requested_on:
+        raise ValidationError(_("A hearing can be requested once, before publication."))
+    if not (locked.notice_sent_on <= requested_on <= locked.window_ends_on):
+        raise ValidationError(
+            {"requested_on": _("A hearing is requested between the notice and its deadline.")}
+        )
+    locked.hearing_requested_on = requested_on
+    locked.save(update_fields=["hearing_requested_on"])
+    record(
+        action="inspections.enforcement.hearing_requested",
+        obj=locked,
+        actor=actor,
+        data={"requested_on": requested_on.isoformat()},
+    )
+    return locked
+
+
+@transaction.atomic
+def enforcement_hearing_held(
+    *, action: EnforcementAction, actor: User, held_on: datetime.date, penalty: str = ""
+) -> EnforcementAction:
+    """Record that the requested hearing was held, and the penalty as decided after it (when
+    it changed); the penalty is published at the next run. Audited as
+    `inspections.enforcement.hearing_held`."""
+    _refuse_unless(selectors.may_handle_enforcement(actor, action.result))
+    locked = EnforcementAction.objects.select_for_update().get(pk=action.pk)
+    if not locked.hearing_pending:
+        raise ValidationError(_("No hearing is pending."))
+    if held_on < locked.hearing_requested_on:
+        raise ValidationError({"held_on": _("A hearing is held after it was requested.")})
+    changes = {}
+    if penalty.strip():
+        changes = records_services.credit_event_update(
+            event=locked.credit_event, actor=actor, penalty=penalty.strip()
+        )
+    locked.hearing_held_on = held_on
+    locked.save(update_fields=["hearing_held_on"])
+    record(
+        action="inspections.enforcement.hearing_held",
+        obj=locked,
+        actor=actor,
+        data={"held_on": held_on.isoformat(), "penalty_changed": bool(changes)},
+    )
+    return locked
+
+
+def _publish_event(event: CreditEvent, *, on: datetime.date, actor: User) -> None:
+    # Through the records services: they compute the credit clock and save the organisation,
+    # which the index follows after commit.
+    records_services.credit_event_update(event=event, actor=actor, published_on=on)
+    for statement in event.statements.filter(published_on__isnull=True):
+        records_services.statement_publish(statement=statement, actor=actor, on=on)
+
+
+@transaction.atomic
+def inspection_result_publish(
+    *, result: InspectionResult, on: datetime.date | None = None, actor: User = None
+) -> bool:
+    """Publish one approved result on `on` (today) when its window has passed: its credit
+    event from `on` (the credit clock computed by the records services) with the statements
+    received. Audited as `inspections.result.published`. False (and nothing written) when it
+    is not due or already published."""
+    on = on or timezone.localdate()
+    locked = _locked_result(result)
+    if not selectors.inspection_results_due(on=on).filter(pk=locked.pk).exists():
+        return False
+    _publish_event(locked.credit_event, on=on, actor=actor)
+    locked.status = InspectionResult.Status.PUBLISHED
+    locked.published_on = on
+    locked.save()
+    record(
+        action="inspections.result.published",
+        obj=locked,
+        actor=actor,
+        data={
+            "before": "approved",
+            "after": locked.status,
+            "on": on.isoformat(),
+            "credit_event": locked.credit_event_id,
+        },
+    )
+    return True
+
+
+@transaction.atomic
+def enforcement_action_publish(
+    *, action: EnforcementAction, on: datetime.date | None = None, actor: User = None
+) -> bool:
+    """Publish one penalty on `on` (today) when its window has passed and a requested hearing
+    was held. Audited as `inspections.enforcement.published`. False when not due."""
+    on = on or timezone.localdate()
+    locked = EnforcementAction.objects.select_for_update().get(pk=action.pk)
+    if not selectors.enforcement_actions_due(on=on).filter(pk=locked.pk).exists():
+        return False
+    _publish_event(locked.credit_event, on=on, actor=actor)
+    locked.status = EnforcementAction.Status.PUBLISHED
+    locked.published_on = on
+    locked.save(update_fields=["status", "published_on"])
+    record(
+        action="inspections.enforcement.published",
+        obj=locked,
+        actor=actor,
+        data={"on": on.isoformat(), "credit_event": locked.credit_event_id},
+    )
+    return True
+
+
+@dataclass
+class PublicationRun:
+    """What one run of `inspection_results_publish` published (or would publish)."""
+
+    on: datetime.date
+    results: list[int] = field(default_factory=list)
+    enforcement_actions: list[int] = field(default_factory=list)
+
+
+def inspection_results_publish(
+    *, on: datetime.date | None = None, dry_run: bool = False, actor: User = None
+) -> PublicationRun:
+    """Publish every approved result and open penalty whose window ended before `on` (today),
+    each in its own transaction (one failure does not hold back the others). Idempotent: what
+    is published is not due any more. With `dry_run`, only lists them. After the publications
+    commit, sends `signals.results_published` with the results, for the CMS to draft a result
+    notice."""
+    on = on or timezone.localdate()
+    run = PublicationRun(on=on)
+    due_results = list(selectors.inspection_results_due(on=on).values_list("pk", flat=True))
+    due_actions = list(selectors.enforcement_actions_due(on=on).values_list("pk", flat=True))
+    if dry_run:
+        run.results, run.enforcement_actions = due_results, due_actions
+        return run
+    for pk in due_results:
+        result = InspectionResult.objects.get(pk=pk)
+        if inspection_result_publish(result=result, on=on, actor=actor):
+            run.results.append(pk)
+    for pk in due_actions:
+        action = EnforcementAction.objects.get(pk=pk)
+        if enforcement_action_publish(action=action, on=on, actor=actor):
+            run.enforcement_actions.append(pk)
+    if run.results:
+        published = list(run.results)
+        transaction.on_commit(
+            lambda: results_published.send(sender=InspectionResult, results=published, on=on)
+        )
+    return run

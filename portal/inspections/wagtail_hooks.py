@@ -1,8 +1,10 @@
-"""Inspection items in the Wagtail admin: a snippet with drafts, revisions and locking.
+"""Inspection items and the double-random office in the Wagtail admin: items are a snippet
+with drafts, revisions and locking; the office's directories, plans and draws follow below.
 
 Who may touch which item is `InspectionItemPermissionPolicy` (portal/inspections/permissions.py).
-Wagtail's snippet views check permissions per model only, so the views below check the item
-named by the URL; the form offers only the authorities in the editor's scope. Publishing goes
+Wagtail's snippet views check permissions per model only, so every view of the view sets here
+(`ScopedSnippetViewSet`) checks the row named by the URL; the form offers only the authorities
+in the editor's scope. Publishing goes
 through `services.inspection_item_publish`, which writes the public history and the audit
 trail; saving a draft writes the audit trail here.
 """
@@ -26,21 +28,168 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
 from wagtail.admin.widgets.button import ListingButton
-from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets import action_menu
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.core.audit import record
-from portal.core.models import Authority
 from portal.inspections import admin_views, services
 from portal.inspections.models import Draw, InspectionItem, InspectionPlan, Inspector, SubjectEntry
-from portal.inspections.permissions import InspectionItemPermissionPolicy, listing_authorities_for
+from portal.inspections.permissions import (
+    InspectionItemPermissionPolicy,
+    draw_policy,
+    inspector_policy,
+    listing_authorities_for,
+    plan_policy,
+    subject_entry_policy,
+)
 
 item_permission_policy = InspectionItemPermissionPolicy()
 register_permission_policy(InspectionItem, item_permission_policy, exact_class=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The base of every view set here: views kept to the user's scope, every save audited.
+# ---------------------------------------------------------------------------------------------
+
+# Inspection items keep the action codes they were first audited with.
+AUDIT_NAMES = {InspectionItem: "item"}
+
+
+class AuditedSaveMixin:
+    """Write the audit trail (`inspections.<model>.created` / `.changed`) on every admin save."""
+
+    def save_instance(self):
+        with transaction.atomic():
+            instance = super().save_instance()
+            revision = getattr(self, "new_revision", None)
+            record(
+                action=(
+                    f"inspections.{AUDIT_NAMES.get(self.model, instance._meta.model_name)}."
+                    f"{'created' if self.view_name == 'create' else 'changed'}"
+                ),
+                obj=instance,
+                actor=self.request.user,
+                data={
+                    "fields": sorted(self.form.changed_data),
+                    "revision": revision.pk if revision else None,
+                },
+            )
+        return instance
+
+
+def audited_views(*mixins: type) -> tuple[type, type, type]:
+    """The create, edit and revert views of a snippet, each saving with `mixins` and then
+    `AuditedSaveMixin` (the revert view too: Wagtail's own puts its save before any mixin)."""
+    return (
+        type("AuditedCreateView", (*mixins, AuditedSaveMixin, snippet_views.CreateView), {}),
+        type("AuditedEditView", (*mixins, AuditedSaveMixin, snippet_views.EditView), {}),
+        type(
+            "AuditedRevertView",
+            (*mixins, AuditedSaveMixin, RevisionsRevertMixin, snippet_views.EditView),
+            {"view_name": "revisions_revert"},
+        ),
+    )
+
+
+class ScopedObjectMixin:
+    """Keep a view to the row named by the URL as `scope_policy` allows: 404 for a row the user
+    may not see (a forged address learns nothing), then the view's permission checked against
+    that row, not only against the model (which is all Wagtail's snippet views check)."""
+
+    scope_policy: BasePermissionPolicy
+
+    def scoped_object(self):
+        if not hasattr(self, "_scoped_object"):
+            pk = self.kwargs.get("pk")
+            self._scoped_object = (
+                get_object_or_404(
+                    self.scope_policy.instances_user_has_any_permission_for(
+                        self.request.user, ["view"]
+                    ),
+                    pk=unquote(str(pk)),
+                )
+                if pk is not None
+                else None
+            )
+        return self._scoped_object
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scoped_object()  # before anything else, in views that check no permission too
+        return super().dispatch(request, *args, **kwargs)
+
+    def user_has_permission(self, permission):
+        row = self.scoped_object()
+        if row is None:
+            return super().user_has_permission(permission)
+        user = self.request.user
+        return self.scope_policy.user_has_permission_for_instance(user, permission, row)
+
+    def user_has_any_permission(self, permissions):
+        row = self.scoped_object()
+        if row is None:
+            return super().user_has_any_permission(permissions)
+        return self.scope_policy.user_has_any_permission_for_instance(
+            self.request.user, permissions, row
+        )
+
+
+class ScopedChooserMixin:
+    """A chooser that lists and returns only the rows the user may see."""
+
+    scope_policy: BasePermissionPolicy
+
+    def get_object_list(self):
+        return self.scope_policy.instances_user_has_any_permission_for(self.request.user, ["view"])
+
+    def get_object(self, pk):
+        return self.get_object_list().get(pk=pk)
+
+    def get_objects(self, pks):
+        return self.get_object_list().filter(pk__in=pks)
+
+
+def _scoped_class(mixin: type, view_class: type, policy) -> type:
+    return type(f"Scoped{view_class.__name__}", (mixin, view_class), {"scope_policy": policy})
+
+
+class ScopedChooserViewSet(SnippetChooserViewSet):
+    scope_policy: BasePermissionPolicy
+
+    def construct_view(self, view_class, **kwargs):
+        view_class = _scoped_class(ScopedChooserMixin, view_class, self.scope_policy)
+        return super().construct_view(view_class, **kwargs)
+
+
+class ScopedSnippetViewSet(SnippetViewSet):
+    """A snippet view set kept to the user's scope under `policy`: every view (edit, inspect,
+    history, usage, revisions, delete…) through `ScopedObjectMixin`, the listing and its export
+    through `get_queryset`, the chooser through `ScopedChooserMixin`."""
+
+    policy: BasePermissionPolicy
+    chooser_viewset_class = ScopedChooserViewSet
+    add_view_class, edit_view_class, revert_view_class = audited_views()
+
+    def construct_view(self, view_class, **kwargs):
+        view_class = _scoped_class(ScopedObjectMixin, view_class, self.policy)
+        return super().construct_view(view_class, **kwargs)
+
+    def get_queryset(self, request):
+        return self.policy.instances_user_has_any_permission_for(request.user, ["view"])
+
+    @property
+    def revisions_revert_view_class(self):
+        return self.revert_view_class
+
+    @property
+    def chooser_viewset(self):
+        viewset = super().chooser_viewset
+        viewset.scope_policy = self.policy
+        return viewset
 
 
 class InspectionItemForm(WagtailAdminModelForm):
@@ -66,47 +215,15 @@ def _may(user, action: str, item: InspectionItem | None) -> bool:
     return item_permission_policy.user_has_permission_for_instance(user, action, item)
 
 
-class ItemScopedMixin:
-    """Check the permission a view requires against the item named by the URL."""
-
-    def scoped_item(self) -> InspectionItem | None:
-        if not hasattr(self, "_scoped_item"):
-            pk = self.kwargs.get("pk")
-            self._scoped_item = (
-                get_object_or_404(
-                    InspectionItem.objects.select_related("authority"), pk=unquote(str(pk))
-                )
-                if pk is not None
-                else None
-            )
-        return self._scoped_item
-
-    def user_has_permission(self, permission):
-        item = self.scoped_item()
-        if item is None:
-            return super().user_has_permission(permission)
-        return _may(self.request.user, permission, item)
-
-
 class PublishingMixin:
     """Offer "publish" only to those who may publish this item; publish through the service."""
 
     def get_available_actions(self):
         actions = list(super().get_available_actions())
-        item = self.scoped_item() if hasattr(self, "scoped_item") else None
+        item = self.scoped_object()
         if "publish" in actions and not _may(self.request.user, "publish", item):
             actions.remove("publish")
         return actions
-
-    def save_instance(self):
-        instance = super().save_instance()
-        record(
-            action=f"inspections.item.{'created' if self.view_name == 'create' else 'changed'}",
-            obj=instance,
-            actor=self.request.user,
-            data={"fields": sorted(self.form.changed_data), "revision": self.new_revision.pk},
-        )
-        return instance
 
     def publish_action(self):
         hook_response = self.run_hook("before_publish", self.request, self.object)
@@ -118,21 +235,7 @@ class PublishingMixin:
         return self.run_hook("after_publish", self.request, self.object)
 
 
-class InspectionItemCreateView(PublishingMixin, snippet_views.CreateView):
-    pass
-
-
-class InspectionItemEditView(PublishingMixin, ItemScopedMixin, snippet_views.EditView):
-    pass
-
-
-class InspectionItemRevertView(
-    PublishingMixin, ItemScopedMixin, RevisionsRevertMixin, snippet_views.EditView
-):
-    view_name = "revisions_revert"
-
-
-class InspectionItemDeleteView(ItemScopedMixin, snippet_views.DeleteView):
+class InspectionItemDeleteView(snippet_views.DeleteView):
     def delete_action(self):
         with transaction.atomic():
             record(
@@ -144,7 +247,7 @@ class InspectionItemDeleteView(ItemScopedMixin, snippet_views.DeleteView):
             super().delete_action()
 
 
-class InspectionItemUnpublishView(ItemScopedMixin, snippet_views.UnpublishView):
+class InspectionItemUnpublishView(snippet_views.UnpublishView):
     def unpublish(self):
         with transaction.atomic():
             response = super().unpublish()
@@ -152,28 +255,9 @@ class InspectionItemUnpublishView(ItemScopedMixin, snippet_views.UnpublishView):
         return response
 
 
-class InspectionItemUnscheduleView(ItemScopedMixin, snippet_views.RevisionsUnscheduleView):
-    pass
-
-
-class InspectionItemCompareView(ItemScopedMixin, snippet_views.RevisionsCompareView):
-    pass
-
-
-class InspectionItemPreviewRevisionView(ItemScopedMixin, snippet_views.PreviewRevisionView):
-    pass
-
-
-class InspectionItemLockView(ItemScopedMixin, snippet_views.LockView):
-    pass
-
-
-class InspectionItemUnlockView(ItemScopedMixin, snippet_views.UnlockView):
-    pass
-
-
-class InspectionItemViewSet(SnippetViewSet):
+class InspectionItemViewSet(ScopedSnippetViewSet):
     model = InspectionItem
+    policy = item_permission_policy
     icon = "list-ol"
     menu_label = _("Inspection items")
     menu_order = 220
@@ -187,19 +271,9 @@ class InspectionItemViewSet(SnippetViewSet):
     copy_view_enabled = False
     ordering = ["authority__region_id", "sort_order", "code"]
 
-    add_view_class = InspectionItemCreateView
-    edit_view_class = InspectionItemEditView
+    add_view_class, edit_view_class, revert_view_class = audited_views(PublishingMixin)
     delete_view_class = InspectionItemDeleteView
     unpublish_view_class = InspectionItemUnpublishView
-    revisions_unschedule_view_class = InspectionItemUnscheduleView
-    revisions_compare_view_class = InspectionItemCompareView
-    revisions_view_class = InspectionItemPreviewRevisionView
-    lock_view_class = InspectionItemLockView
-    unlock_view_class = InspectionItemUnlockView
-
-    @property
-    def revisions_revert_view_class(self):
-        return InspectionItemRevertView
 
     edit_handler = ObjectList(
         [
@@ -262,18 +336,33 @@ def inspection_item_action_menu(menu_items, request, context):
 
 # ---------------------------------------------------------------------------------------------
 # The double-random office: directories, plans and draws in the admin (menu "Double random").
-# Rights are Django's model permissions (superusers, or groups given them under Settings →
-# Groups); every save is audited here, plans keep revisions.
+# Rights follow the staff scope (portal/inspections/permissions.py): every view, the listings,
+# the exports and the choosers keep to the rows of the authorities in the user's scope. Every
+# save is audited here, plans keep revisions.
 # ---------------------------------------------------------------------------------------------
+
+for _model, _policy in (
+    (Inspector, inspector_policy),
+    (InspectionPlan, plan_policy),
+    (Draw, draw_policy),
+    (SubjectEntry, subject_entry_policy),
+):
+    register_permission_policy(_model, _policy, exact_class=True)
 
 
 class InspectorForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.for_user is None:
+            return
+        # Only the authorities in the editor's scope, and their staff.
+        authorities = inspector_policy.authorities_for(self.for_user, "change")
+        if "authority" in self.fields:
+            self.fields["authority"].queryset = authorities.order_by("level", "region_id")
         if "user" in self.fields:
             self.fields["user"].queryset = (
                 get_user_model()
-                .objects.filter(staff_memberships__isnull=False)
+                .objects.filter(staff_memberships__authority__in=authorities)
                 .distinct()
                 .order_by("username")
             )
@@ -286,38 +375,9 @@ class InspectorForm(WagtailAdminModelForm):
             self._update_errors(error)
 
 
-class AuditedSaveMixin:
-    """Write the audit trail (`inspections.<model>.created` / `.changed`) on every admin save."""
-
-    def save_instance(self):
-        with transaction.atomic():
-            instance = super().save_instance()
-            revision = getattr(self, "new_revision", None)
-            record(
-                action=(
-                    f"inspections.{instance._meta.model_name}."
-                    f"{'created' if self.view_name == 'create' else 'changed'}"
-                ),
-                obj=instance,
-                actor=self.request.user,
-                data={
-                    "fields": sorted(self.form.changed_data),
-                    "revision": revision.pk if revision else None,
-                },
-            )
-        return instance
-
-
-class InspectorCreateView(AuditedSaveMixin, snippet_views.CreateView):
-    pass
-
-
-class InspectorEditView(AuditedSaveMixin, snippet_views.EditView):
-    pass
-
-
-class InspectorViewSet(SnippetViewSet):
+class InspectorViewSet(ScopedSnippetViewSet):
     model = Inspector
+    policy = inspector_policy
     icon = "user"
     menu_label = _("Inspector directory")
     menu_order = 100
@@ -350,8 +410,6 @@ class InspectorViewSet(SnippetViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
-    add_view_class = InspectorCreateView
-    edit_view_class = InspectorEditView
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("user"), FieldPanel("certificate_number")]),
@@ -367,25 +425,11 @@ class InspectorViewSet(SnippetViewSet):
     )
 
 
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Only "view" (with Django's view permission), for everyone, superusers too: the subject
-    directory is computed by a service, and a draw's record must stay as it was published."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission([a for a in actions if a == "view"])
-
-
-register_permission_policy(SubjectEntry, ReadOnlyPermissionPolicy(SubjectEntry), exact_class=True)
-register_permission_policy(Draw, ReadOnlyPermissionPolicy(Draw), exact_class=True)
-
-
-class SubjectEntryViewSet(SnippetViewSet):
+class SubjectEntryViewSet(ScopedSnippetViewSet):
     """The subject directory is computed (`services.subject_directory_refresh`): read only."""
 
     model = SubjectEntry
+    policy = subject_entry_policy
     icon = "group"
     menu_label = _("Subject directory")
     menu_order = 110
@@ -408,9 +452,9 @@ class SubjectEntryViewSet(SnippetViewSet):
 class PlanForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "authority" in self.fields:
-            self.fields["authority"].queryset = Authority.objects.filter(
-                level=Authority.Level.PROVINCIAL
+        if "authority" in self.fields and self.for_user is not None:
+            self.fields["authority"].queryset = plan_policy.authorities_for(
+                self.for_user, "change"
             ).order_by("region_id")
 
     def is_valid(self):
@@ -444,16 +488,9 @@ class PlanForm(WagtailAdminModelForm):
         return True
 
 
-class PlanCreateView(AuditedSaveMixin, snippet_views.CreateView):
-    pass
-
-
-class PlanEditView(AuditedSaveMixin, snippet_views.EditView):
-    pass
-
-
-class InspectionPlanViewSet(SnippetViewSet):
+class InspectionPlanViewSet(ScopedSnippetViewSet):
     model = InspectionPlan
+    policy = plan_policy
     icon = "date"
     menu_label = _("Inspection plans")
     menu_order = 120
@@ -461,8 +498,6 @@ class InspectionPlanViewSet(SnippetViewSet):
     list_filter = ["year"]
     copy_view_enabled = False
     inspect_view_enabled = True
-    add_view_class = PlanCreateView
-    edit_view_class = PlanEditView
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("authority"), FieldPanel("year")]),
@@ -481,11 +516,12 @@ class InspectionPlanViewSet(SnippetViewSet):
     )
 
 
-class DrawViewSet(SnippetViewSet):
+class DrawViewSet(ScopedSnippetViewSet):
     """Draws are made by `services.draw_commit` and `draw_reveal` (commands `draw_commit`,
     `draw_reveal`); the admin lists them."""
 
     model = Draw
+    policy = draw_policy
     icon = "resubmit"
     menu_label = _("Draws")
     menu_order = 130
@@ -523,15 +559,23 @@ def draw_admin_urls():
 
 @hooks.register("register_snippet_listing_buttons")
 def draw_listing_buttons(snippet, user, next_url=None):
-    if not user.has_perm("inspections.add_draw"):
-        return
-    if isinstance(snippet, InspectionPlan):
+    if isinstance(snippet, InspectionPlan) and plan_policy.user_has_permission_for_instance(
+        user, "draw", snippet
+    ):
         yield ListingButton(
             _("Commit a draw"), reverse("inspection_draw_commit", args=[snippet.pk]), priority=50
         )
-    elif isinstance(snippet, Draw) and snippet.status == Draw.Status.COMMITTED:
+    elif (
+        isinstance(snippet, Draw)
+        and snippet.status == Draw.Status.COMMITTED
+        and draw_policy.user_has_permission_for_instance(user, "reveal", snippet)
+    ):
         yield ListingButton(
             _("Make the draw"), reverse("inspection_draw_reveal", args=[snippet.pk]), priority=50
         )
     if isinstance(snippet, Draw):
         yield ListingButton(_("Public page"), snippet.get_absolute_url(), priority=60)
+
+
+# The inspection result pages (tasks, on-site records, review, enforcement): their own module.
+from portal.inspections import result_hooks  # noqa: E402, F401

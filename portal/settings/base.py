@@ -180,6 +180,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
 # How long a rendered page is kept for anonymous visitors; any publication clears them all
 # (cms/page_cache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How long each process keeps reference data it reads on nearly every request (regions,
+# authorities and routing, complaint categories, holidays, the blank complaint form; see
+# portal/core/process_cache.py): a change made in another process shows within this time.
+# 0 reads them every time.
+PROCESS_CACHE_SECONDS = env.int("PROCESS_CACHE_SECONDS", default=60)
 
 # Requests per client address, per endpoint of the open data API (429 with Retry-After beyond).
 API_RATES = {
@@ -227,6 +232,14 @@ COMPLAINT_RETENTION_DAYS = env.int("COMPLAINT_RETENTION_DAYS", default=3 * 365)
 # Where complaint attachments are kept: outside MEDIA_ROOT, served by no URL.
 COMPLAINT_ATTACHMENTS_ROOT = Path(
     env.str("COMPLAINT_ATTACHMENTS_ROOT", default=str(BASE_DIR / "var" / "complaint-attachments"))
+)
+
+# Inspection results: days after the subject is notified of a negative result or a penalty in
+# which it may submit a statement or request a hearing; publication comes after them.
+INSPECTION_STATEMENT_DAYS = env.int("INSPECTION_STATEMENT_DAYS", default=7)
+# Where the evidence of on-site inspections is kept: outside MEDIA_ROOT, served by no URL.
+INSPECTION_EVIDENCE_ROOT = Path(
+    env.str("INSPECTION_EVIDENCE_ROOT", default=str(BASE_DIR / "var" / "inspection-evidence"))
 )
 
 # Wagtail.

@@ -71,3 +71,55 @@ def make_plan(authority, items, ratios: dict[str, str], **fields) -> InspectionP
     for risk, ratio in ratios.items():
         PlanStratum.objects.create(plan=plan, risk_class=risk, ratio=Decimal(ratio))
     return plan
+
+
+# Inspection results ---------------------------------------------------------------------------
+# Imports stay inside functions so this section only appends to the file.
+
+
+class DrawFactory(factory.django.DjangoModelFactory):
+    """A made draw of `plan` (give one, e.g. from `make_plan`). Its files are not stored: for
+    tests of what follows a draw; tests of the draw itself use the services."""
+
+    class Meta:
+        model = "inspections.Draw"
+
+    status = "drawn"
+    on = datetime.date(2026, 3, 1)
+    algorithm = "portal-draw/1"
+    snapshot_sha256 = "0" * 64
+    parameters_sha256 = "1" * 64
+    seed_sha256 = "2" * 64
+    commitment_sha256 = "3" * 64
+    seed_hex = "4" * 64
+    result_sha256 = "5" * 64
+    committed_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=60))
+    drawn_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=59))
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class DrawnInspectionFactory(factory.django.DjangoModelFactory):
+    """A joint inspection of a draw: give `draw`, `items=[…]` and `inspectors=[…]`."""
+
+    class Meta:
+        model = "inspections.DrawnInspection"
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory("tests.factories.OrganisationFactory")
+    risk_class = "B"
+    position = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.items.set(extracted)
+
+    @factory.post_generation
+    def inspectors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.inspectors.set(extracted)

@@ -23,6 +23,23 @@ def _uscc(n: int) -> str:
     return f"91440300MA{n:08d}"
 
 
+def _parameters(strata: dict[str, int], **overrides) -> dict:
+    """A parameters document (draw.py, section 1) of plan 1 in Guangdong with these strata."""
+    parameters = {
+        "algorithm": draw.ALGORITHM_VERSION,
+        "exclusion_months": 0,
+        "inspectors_per_inspection": 2,
+        "items": ITEMS,
+        "minimum_ratio_bp": 500,
+        "on": ON.isoformat(),
+        "plan": 1,
+        "province": "440000",
+        "strata": strata,
+    }
+    parameters.update(overrides)
+    return parameters
+
+
 @st.composite
 def draws(draw_, max_subjects=120):
     """(snapshot bytes, parameters bytes, seed) of a random but staffable draw."""
@@ -51,17 +68,11 @@ def draws(draw_, max_subjects=120):
             st.lists(st.integers(0, max(subject_count - 1, 0)), max_size=2, unique=True)
         )
         inspectors.append((code, items, [_uscc(n) for n in conflicts] if subject_count else []))
-    parameters = {
-        "algorithm": draw.ALGORITHM_VERSION,
-        "exclusion_months": draw_(st.integers(0, 24)),
-        "inspectors_per_inspection": team,
-        "items": ITEMS,
-        "minimum_ratio_bp": 500,
-        "on": ON.isoformat(),
-        "plan": 1,
-        "province": "440000",
-        "strata": {risk: draw_(st.integers(0, 10000)) for risk in "ABCD"},
-    }
+    parameters = _parameters(
+        {risk: draw_(st.integers(0, 10000)) for risk in "ABCD"},
+        exclusion_months=draw_(st.integers(0, 24)),
+        inspectors_per_inspection=team,
+    )
     seed = draw_(st.binary(min_size=32, max_size=32))
     return (
         draw.snapshot_build(subjects, inspectors),
@@ -199,19 +210,7 @@ def test_no_bias_among_subjects_of_a_stratum():
     subjects = [(_uscc(n), "employer", "C", None, []) for n in range(20)]
     inspectors = [(f"I{n:02d}", ALL_ITEMS, []) for n in range(4)]
     snapshot_bytes = draw.snapshot_build(subjects, inspectors)
-    parameters_bytes = draw.canonical_json(
-        {
-            "algorithm": draw.ALGORITHM_VERSION,
-            "exclusion_months": 0,
-            "inspectors_per_inspection": 2,
-            "items": ITEMS,
-            "minimum_ratio_bp": 500,
-            "on": ON.isoformat(),
-            "plan": 1,
-            "province": "440000",
-            "strata": {"C": 2500},
-        }
-    )
+    parameters_bytes = draw.canonical_json(_parameters({"C": 2500}))
     rounds = 2000
     counts = dict.fromkeys((row[0] for row in subjects), 0)
     first_picked = dict.fromkeys(counts, 0)
@@ -235,19 +234,7 @@ def test_load_is_balanced_and_ties_are_random():
     subjects = [(_uscc(n), "employer", "D", None, []) for n in range(90)]
     inspectors = [(f"I{n:02d}", ALL_ITEMS, []) for n in range(12)]
     snapshot_bytes = draw.snapshot_build(subjects, inspectors)
-    parameters_bytes = draw.canonical_json(
-        {
-            "algorithm": draw.ALGORITHM_VERSION,
-            "exclusion_months": 0,
-            "inspectors_per_inspection": 2,
-            "items": ITEMS,
-            "minimum_ratio_bp": 500,
-            "on": ON.isoformat(),
-            "plan": 1,
-            "province": "440000",
-            "strata": {"D": 10000},
-        }
-    )
+    parameters_bytes = draw.canonical_json(_parameters({"D": 10000}))
     firsts = set()
     for n in range(5):
         result = _run(snapshot_bytes, parameters_bytes, bytes([n]) * 32)
@@ -293,18 +280,7 @@ def test_stream_and_sizes_are_as_documented():
     ],
 )
 def test_bad_parameters_are_refused(change):
-    parameters = {
-        "algorithm": draw.ALGORITHM_VERSION,
-        "exclusion_months": 0,
-        "inspectors_per_inspection": 2,
-        "items": ITEMS,
-        "minimum_ratio_bp": 500,
-        "on": ON.isoformat(),
-        "plan": 1,
-        "province": "440000",
-        "strata": {"A": 500},
-    }
-    parameters.update(change)
+    parameters = _parameters(**{"strata": {"A": 500}, **change})
     with pytest.raises(draw.DrawError):
         _run(draw.snapshot_build([], []), draw.canonical_json(parameters), bytes(32))
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from portal.core.models import AuditEntry, Region
 from portal.inspections import services
@@ -143,3 +144,21 @@ def test_plan_edited_in_the_admin_keeps_every_change(client, authorities, items)
     assert changed.data["revision"] == revisions[1].pk
     history = client.get(f"/admin/snippets/inspections/inspectionplan/history/{plan.pk}/")
     assert history.status_code == 200
+
+    # Going back to the first revision is a change like any other: audited, a new revision.
+    data = _form(authorities, items, [("B", "5"), ("C", "20")])
+    data["strata-INITIAL_FORMS"] = "2"
+    for index, pk in enumerate(stratum_ids):
+        data[f"strata-{index}-id"] = str(pk)
+    reverted = client.post(
+        reverse(
+            "wagtailsnippets_inspections_inspectionplan:revisions_revert",
+            args=[plan.pk, revisions[0].pk],
+        ),
+        data,
+    )
+    assert reverted.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.exclusion_months, plan.strata.get(risk_class="B").ratio) == (12, Decimal("5.00"))
+    assert AuditEntry.objects.filter(action="inspections.inspectionplan.changed").count() == 2
+    assert plan.revisions.count() == 3
