@@ -4,6 +4,7 @@ the Elasticsearch node at ELASTICSEARCH_URL (started by `make test`)."""
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from portal.core.process_cache import process_caches_clear
 from search.client import get_client
@@ -16,6 +17,17 @@ def _delete_test_indices() -> None:
     names = list(client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-*").body)
     if names:
         client.indices.delete(index=names)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # Each test starts in the site's default language (Chinese). A request through the test
+    # client leaves its language active in the thread (the locale middleware activates it and
+    # nothing deactivates it), so without this a test after an English request would see English
+    # outside any request: in services, forms and management commands.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -181,5 +181,5 @@ def test_home_page_links_must_be_paths_or_web_addresses(value, safe):
 def test_the_home_page_refuses_a_javascript_link(home):
     page = HomePage.objects.get(pk=home.pk)
     page.file_complaint_url = "javascript:alert(1)"
-    with pytest.raises(Exception, match="path on this site"):
+    with pytest.raises(Exception, match="请填写本站路径"):
         page.full_clean()

@@ -279,7 +279,9 @@ def test_an_extension_must_be_later_than_the_current_deadline(client, authoritie
         client, complaint, "extend", new_deadline=earlier.isoformat(), reason="More time."
     )
     assert response.status_code == 400
-    assert "must be later" in response.content.decode()
+    # The staff pages speak the default language (Chinese) to a user without a preference.
+    current = complaint.acceptance_deadline.isoformat()
+    assert f"新的期限必须晚于 {current}。" in response.content.decode()
     later = complaint.acceptance_deadline + datetime.timedelta(days=5)
     assert (
         post_action(

@@ -160,7 +160,8 @@ def test_inspector_directory_export_for_filing(client, authorities, items):
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0][0] == "enforcement certificate number"
+    # The header row is in the admin's language, the default (Chinese) here.
+    assert rows[0][0] == "执法证号"
     assert rows[1][0] == inspector.certificate_number
     assert "GJ-01 GJ-02" in rows[1]
     assert "440000" in rows[1]

@@ -97,7 +97,8 @@ def test_commit_then_reveal_then_anyone_verifies(client, office, tmp_path):
         (tmp_path / name).write_bytes(content)
     out = io.StringIO()
     call_command("draw_verify", str(tmp_path), stdout=out)
-    assert "The draw verifies" in out.getvalue()
+    # manage.py speaks the default language (Chinese).
+    assert "抽取验证通过：结果一致。" in out.getvalue()
     result = json.loads(files["result.json"])
     result["inspections"][0][0], result["inspections"][1][0] = (
         result["inspections"][1][0],
@@ -187,7 +188,7 @@ def test_bad_addresses_and_files_get_4xx(client, office):
 
 def test_draw_verify_refuses_missing_files(tmp_path):
     (tmp_path / "commitment.json").write_text("{}")
-    with pytest.raises(CommandError, match="Missing"):
+    with pytest.raises(CommandError, match="缺少文件：snapshot.json, parameters.json, seed.txt"):
         call_command("draw_verify", str(tmp_path), stdout=io.StringIO())
 
 
@@ -225,5 +226,5 @@ def test_admin_commits_and_makes_a_draw(client, office):
     assert AuditEntry.objects.get(action="inspections.draw.drawn").actor == admin
     again = client.post(f"/admin/inspections/draws/{draw_row.pk}/reveal/")
     assert again.status_code == 400
-    assert "already been made" in again.content.decode()
+    assert "本次抽取已完成。" in again.content.decode()
     assert client.post("/admin/inspections/draws/999999/reveal/").status_code == 404

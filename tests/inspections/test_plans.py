@@ -49,7 +49,8 @@ def test_a_plan_below_five_percent_is_refused(authorities, items):
     with pytest.raises(ValidationError) as error:
         _validate(authorities, items, {"A": "1", "B": "1", "C": "5", "D": "50"})
     assert "strata" in error.value.message_dict
-    assert "4 of 100" in error.value.message_dict["strata"][0]
+    # The default language: 4 of the 100 subjects, below the minimum of 5.
+    assert "检查100个对象中的4个，低于5%的最低要求（5个）" in error.value.message_dict["strata"][0]
 
 
 @pytest.mark.django_db
@@ -102,7 +103,8 @@ def test_plan_edited_in_the_admin_keeps_every_change(client, authorities, items)
         _form(authorities, items, [("B", "2")]),
     )
     assert refused.status_code == 200
-    assert "5% minimum" in refused.content.decode()
+    # The admin speaks the site's default language (Chinese) to a user without a preference.
+    assert "低于5%的最低要求" in refused.content.decode()
     assert not InspectionPlan.objects.exists()
 
     response = client.post(
