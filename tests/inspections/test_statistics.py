@@ -147,9 +147,11 @@ def test_inspections_per_region_and_recusals_by_reason(client, draws):
 
     published = _result(draws["drawn"])["recusals"]
     assert statistics.recusals == published
-    # The inspector who declared a conflict with every subject never carries a load, so from
-    # the second inspection on they come first and are passed over each time.
-    assert published["conflict"] >= 5
+    # The inspector who declared a conflict with every subject never carries a load. Teams are
+    # two of the four others, so once all four carry one (after the second inspection) the
+    # conflicted one comes first and is passed over at each of the last four; in the first two
+    # they tie at no load with others and may or may not be reached (random order).
+    assert published["conflict"] >= 4
     assert f"<td>{published['conflict']}</td>" in page.text
 
 
