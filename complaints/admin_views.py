@@ -34,6 +34,7 @@ from complaints.admin_forms import (
 )
 from complaints.models import Complaint, ComplaintAttachment
 from portal.core import audit
+from portal.core.downloads import private_download
 
 QUEUE_PAGE_SIZE = 50
 
@@ -262,15 +263,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         actor=request.user,
         data={"complaint": complaint.pk, "sha256": attachment.sha256},
     )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_download(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.core import audit
 from portal.core import selectors as core_selectors
+from portal.core.downloads import private_download
 from portal.inspections import selectors, services
 from portal.inspections.models import EnforcementAction, InspectionEvidence, InspectionResult
 from portal.inspections.result_forms import (
@@ -359,12 +360,6 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
         actor=request.user,
         data={"result": result.pk, "sha256": evidence.sha256},
     )
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return private_download(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
