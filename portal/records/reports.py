@@ -19,17 +19,14 @@ Only public data goes into a report: the profile fields of the business licence 
 """
 
 import datetime
-import functools
 import hashlib
 import json
-import pathlib
 import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from portal.core.audit import record
+from portal.core.pdf import html_to_pdf, inline_css
 from portal.records import credit
 from portal.records.models import CreditEvent, CreditReport, Organisation
 from portal.records.selectors import public_events
@@ -195,25 +193,6 @@ def record_fingerprint(data: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _refuse_fetch():
-    """A WeasyPrint URL fetcher that fetches nothing: the HTML carries its CSS, fonts come from
-    the system (fonts-noto-cjk), the QR code is inline SVG. A stray URL fails the render
-    instead of reaching the network."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    class RefuseFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise FatalURLFetchingError(f"Credit reports load no resources: {url[:100]}")
-
-    return RefuseFetcher()
-
-
-@functools.cache
-def _report_css() -> str:
-    path = finders.find("css/report.css")
-    return pathlib.Path(path).read_text(encoding="utf-8")
-
-
 def _qr_svg(url: str) -> str:
     import segno
 
@@ -267,8 +246,6 @@ def credit_report_render(
     report_url: str,
 ) -> bytes:
     """The PDF bytes of a report (no database access)."""
-    from weasyprint import HTML
-
     with translation.override(language):
         context = {
             "organisation": _display(data),
@@ -282,13 +259,13 @@ def credit_report_render(
             "verify_url": verify_url,
             "report_url": report_url,
             "qr_svg": _qr_svg(report_url),
-            "css": mark_safe(_report_css()),  # noqa: S308 (our own file)
+            "css": inline_css("css/report.css"),
             # Filled in by the CSS page counters.
             "page_span": mark_safe('<span class="page-current"></span>'),  # noqa: S308
             "pages_span": mark_safe('<span class="page-total"></span>'),  # noqa: S308
         }
         html = render_to_string("reports/credit_report.html", context)
-    return HTML(string=html, base_url=None, url_fetcher=_refuse_fetch()).write_pdf()
+    return html_to_pdf(html)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,15 +1,14 @@
 """The PDF receipt: real WeasyPrint, read back with pypdf."""
 
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from complaints.models import Complaint
 from complaints.receipts import complaint_receipt_render
 from complaints.services import complaint_submit
 from portal.core.models import Region
+from tests.pdf import embedded_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,28 +29,6 @@ def filed(authorities, wages):
         category=wages,
         what_happened="RECEIPTNARRATIVE unpaid since March",
     )
-
-
-def pdf_text(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
-def embedded_fonts(pdf: bytes) -> set[str]:
-    reader = PdfReader(io.BytesIO(pdf))
-    names = set()
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0].get_object() if descendants else font).get(
-                "/FontDescriptor"
-            )
-            if descriptor is not None and any(
-                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
-            ):
-                names.add(str(font["/BaseFont"]))
-    return names
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

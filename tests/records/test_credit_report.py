@@ -1,17 +1,16 @@
 """Credit report PDFs: real WeasyPrint, text read back with pypdf; the verify page."""
 
 import hashlib
-import io
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-from pypdf import PdfReader
 
 from portal.core.models import AuditEntry, Authority, Region
 from portal.records import reports, services
 from portal.records.models import CreditReport
 from tests.factories import OrganisationFactory
+from tests.pdf import embedded_fonts, pdf_text, squeeze
 from tests.records.test_workers_private import markers
 
 pytestmark = pytest.mark.django_db
@@ -65,35 +64,6 @@ def organisation():
     )
     organisation.refresh_from_db()
     return organisation
-
-
-def pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def embedded_fonts(pdf: bytes) -> set[str]:
-    """Names of the fonts whose program is embedded in the PDF (dashes removed: WeasyPrint
-    writes "Noto-Sans-CJK-SC")."""
-    names = set()
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            for candidate in [
-                font,
-                *(item.get_object() for item in font.get("/DescendantFonts", [])),
-            ]:
-                descriptor = candidate.get("/FontDescriptor")
-                if descriptor is None:
-                    continue
-                descriptor = descriptor.get_object()
-                if any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
-                    names.add(str(candidate["/BaseFont"]).replace("-", ""))
-    return names
-
-
-def squeeze(text: str) -> str:
-    """Text without whitespace: line breaks in the PDF may split a long Chinese name."""
-    return "".join(text.split())
 
 
 def test_chinese_report_has_the_record_intact(organisation):
