@@ -610,7 +610,8 @@ def _organisation_ids_by_uscc(usccs: list[str]) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------
 # Imports of this section stay here, so it only appends to the module.
 
-from collections.abc import Callable  # noqa: E402
+import contextlib  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
 from django.conf import settings  # noqa: E402
@@ -1052,8 +1053,47 @@ def enforcement_action_open(
     return action
 
 
-def _window_target_result(target: InspectionResult | EnforcementAction) -> InspectionResult:
-    return target if isinstance(target, InspectionResult) else target.result
+def _notice_window(
+    target: InspectionResult | EnforcementAction,
+) -> tuple[datetime.date, datetime.date]:
+    return target.notice_sent_on, target.window_ends_on
+
+
+@contextlib.contextmanager
+def _notice_answer(
+    target: InspectionResult | EnforcementAction,
+    *,
+    actor: User,
+    audit_action: str,
+    is_open: Callable[[Any], bool],
+    closed: str,
+    day_field: str,
+    day: datetime.date,
+    outside: str,
+    window: Callable[[Any], tuple[datetime.date, datetime.date | None]] = _notice_window,
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """The steps of the subject's answer to a notice (a statement, a hearing request, the
+    hearing held), around what each step writes: refuse (403) unless `actor` may handle the
+    enforcement of the result; lock the target; refuse with `closed` unless `is_open(target)`;
+    refuse `day` (under `day_field`) with `outside` unless it falls in `window(target)` (first
+    day, last day or None, both inclusive; by default from the notice to its deadline). The
+    body gets the locked target and the audit data ({day_field: day}), may add to it, and
+    writes; then the step is audited as `audit_action` on the target, in the same transaction
+    (nothing is audited when the body raises)."""
+    if isinstance(target, InspectionResult):
+        _refuse_unless(selectors.may_handle_enforcement(actor, target))
+        locked = _locked_result(target)
+    else:
+        _refuse_unless(selectors.may_handle_enforcement(actor, target.result))
+        locked = EnforcementAction.objects.select_for_update().get(pk=target.pk)
+    if not is_open(locked):
+        raise ValidationError(closed)
+    first, last = window(locked)
+    if day < first or (last is not None and day > last):
+        raise ValidationError({day_field: outside})
+    audit_data = {day_field: day.isoformat()}
+    yield locked, audit_data
+    record(action=audit_action, obj=locked, actor=actor, data=audit_data)
 
 
 @transaction.atomic
@@ -1067,24 +1107,22 @@ def inspection_statement_record(
     """Record the subject's statement (陈述、申辩) about a notified result or penalty, received
     within its window, as a statement of the credit event (`records.statement_receive`); it is
     published with the event. Audited as `inspections.statement.recorded`."""
-    _refuse_unless(selectors.may_handle_enforcement(actor, _window_target_result(target)))
-    if target.published_on is not None or target.window_ends_on is None:
-        raise ValidationError(_("There is no open notice to answer."))
-    if not (target.notice_sent_on <= received_on <= target.window_ends_on):
-        raise ValidationError(
-            {"received_on": _("A statement is received between the notice and its deadline.")}
-        )
-    if not text.strip():
-        raise ValidationError({"text": _("Write the statement.")})
-    statement = records_services.statement_receive(
-        event=target.credit_event, actor=actor, text=text.strip(), received_on=received_on
-    )
-    record(
-        action="inspections.statement.recorded",
-        obj=target,
+    with _notice_answer(
+        target,
         actor=actor,
-        data={"statement": statement.pk, "received_on": received_on.isoformat()},
-    )
+        audit_action="inspections.statement.recorded",
+        is_open=lambda locked: locked.published_on is None and locked.window_ends_on is not None,
+        closed=_("There is no open notice to answer."),
+        day_field="received_on",
+        day=received_on,
+        outside=_("A statement is received between the notice and its deadline."),
+    ) as (locked, audit_data):
+        if not text.strip():
+            raise ValidationError({"text": _("Write the statement.")})
+        statement = records_services.statement_receive(
+            event=locked.credit_event, actor=actor, text=text.strip(), received_on=received_on
+        )
+        audit_data["statement"] = statement.pk
     return statement
 
 
@@ -1095,22 +1133,20 @@ def enforcement_hearing_request(
     """Record the subject's hearing request (听证), made within the window: the penalty waits
     for the hearing before it is published. Audited as
     `inspections.enforcement.hearing_requested`."""
-    _refuse_unless(selectors.may_handle_enforcement(actor, action.result))
-    locked = EnforcementAction.objects.select_for_update().get(pk=action.pk)
-    if locked.status != EnforcementAction.Status.OPEN or locked.hearing_requested_on:
-        raise ValidationError(_("A hearing can be requested once, before publication."))
-    if not (locked.notice_sent_on <= requested_on <= locked.window_ends_on):
-        raise ValidationError(
-            {"requested_on": _("A hearing is requested between the notice and its deadline.")}
-        )
-    locked.hearing_requested_on = requested_on
-    locked.save(update_fields=["hearing_requested_on"])
-    record(
-        action="inspections.enforcement.hearing_requested",
-        obj=locked,
+    with _notice_answer(
+        action,
         actor=actor,
-        data={"requested_on": requested_on.isoformat()},
-    )
+        audit_action="inspections.enforcement.hearing_requested",
+        is_open=lambda locked: (
+            locked.status == EnforcementAction.Status.OPEN and not locked.hearing_requested_on
+        ),
+        closed=_("A hearing can be requested once, before publication."),
+        day_field="requested_on",
+        day=requested_on,
+        outside=_("A hearing is requested between the notice and its deadline."),
+    ) as (locked, _audit_data):
+        locked.hearing_requested_on = requested_on
+        locked.save(update_fields=["hearing_requested_on"])
     return locked
 
 
@@ -1121,25 +1157,25 @@ def enforcement_hearing_held(
     """Record that the requested hearing was held, and the penalty as decided after it (when
     it changed); the penalty is published at the next run. Audited as
     `inspections.enforcement.hearing_held`."""
-    _refuse_unless(selectors.may_handle_enforcement(actor, action.result))
-    locked = EnforcementAction.objects.select_for_update().get(pk=action.pk)
-    if not locked.hearing_pending:
-        raise ValidationError(_("No hearing is pending."))
-    if held_on < locked.hearing_requested_on:
-        raise ValidationError({"held_on": _("A hearing is held after it was requested.")})
-    changes = {}
-    if penalty.strip():
-        changes = records_services.credit_event_update(
-            event=locked.credit_event, actor=actor, penalty=penalty.strip()
-        )
-    locked.hearing_held_on = held_on
-    locked.save(update_fields=["hearing_held_on"])
-    record(
-        action="inspections.enforcement.hearing_held",
-        obj=locked,
+    with _notice_answer(
+        action,
         actor=actor,
-        data={"held_on": held_on.isoformat(), "penalty_changed": bool(changes)},
-    )
+        audit_action="inspections.enforcement.hearing_held",
+        is_open=lambda locked: locked.hearing_pending,
+        closed=_("No hearing is pending."),
+        day_field="held_on",
+        day=held_on,
+        outside=_("A hearing is held after it was requested."),
+        window=lambda locked: (locked.hearing_requested_on, None),
+    ) as (locked, audit_data):
+        changes = {}
+        if penalty.strip():
+            changes = records_services.credit_event_update(
+                event=locked.credit_event, actor=actor, penalty=penalty.strip()
+            )
+        locked.hearing_held_on = held_on
+        locked.save(update_fields=["hearing_held_on"])
+        audit_data["penalty_changed"] = bool(changes)
     return locked
 
 
