@@ -22,8 +22,7 @@ from complaints.selectors import (
 from complaints.services import complaint_rules_check
 from portal.core.templatetags.bilingual import is_english
 from portal.records import uscc
-from portal.records.models import Organisation
-from portal.records.selectors import organisation_get_by_uscc
+from portal.records.selectors import organisation_named
 
 MAX_NARRATIVE = 20_000
 _TOKEN = re.compile(r"[0-9a-f]{32}")
@@ -240,13 +239,6 @@ class ComplaintForm(forms.Form):
             )
         return payload
 
-    def _resolve_organisation(self, query: str) -> Organisation | None:
-        compact = uscc.compact(query)
-        if uscc.is_valid(compact):
-            return organisation_get_by_uscc(compact)
-        matches = list(Organisation.objects.filter(name=query.strip())[:2])
-        return matches[0] if len(matches) == 1 else None
-
     def clean(self) -> dict:
         data = super().clean()
         kind = data.get("subject_kind")
@@ -255,7 +247,7 @@ class ComplaintForm(forms.Form):
             if not query:
                 self.add_error("organisation", _("Name the employer or agency."))
             else:
-                organisation = self._resolve_organisation(query)
+                organisation = organisation_named(query)
                 data["subject_organisation"] = organisation
                 data["subject_name"] = "" if organisation else query
                 if organisation is None and uscc.is_valid(uscc.compact(query)):

@@ -25,6 +25,19 @@ def organisation_get_by_uscc(code: str) -> Organisation | None:
     return organisations_with_regions().filter(uscc=uscc.compact(code)).first()
 
 
+def organisation_named(query: str) -> Organisation | None:
+    """The one organisation that `query` names, by its USCC (any spacing or case) or its exact
+    name; None when none does or the name is shared. Without its regions: the complaint form
+    resolves every submission this way and needs only the organisation and its region code."""
+    compact = uscc.compact(query)
+    if uscc.is_valid(compact):
+        matches = Organisation.objects.filter(uscc=compact)
+    else:
+        matches = Organisation.objects.filter(name=query.strip())
+    found = list(matches[:2])
+    return found[0] if len(found) == 1 else None
+
+
 def credit_events_public(*, on: datetime.date | None = None) -> QuerySet[CreditEvent]:
     """Every credit event shown to the public on `on` (today): published, inside its credit
     clock's window and not repaired by then. The same rule as `credit.is_public`."""
