@@ -22,7 +22,7 @@ confirmation page. It prints:
 Only the benchmark's web server has the captcha off (COMPLAINT_CAPTCHA=none) and the rate limits
 raised (COMPLAINT_RATE_SUBMIT, COMPLAINT_RATE_TRACK): through its environment, as any deployment
 sets them; nothing in the portal reads a benchmark switch. Its confirmation e-mails are enqueued
-as tasks like any other (no worker runs). The load comes from httpx on one asyncio loop in this
+as tasks like any other (no worker runs). The load comes from aiohttp on one asyncio loop in this
 process, on the same two cores as the server: the figures are a floor.
 
 Everything here is measurement; nothing in the portal imports it.
@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
-import httpx
+import aiohttp
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
@@ -145,7 +145,7 @@ def web_server(static_root: Path, workers: int, threads: int) -> Iterator[str]:
             f"--bind=127.0.0.1:{port}",
             "--backlog=2048",
             # Longer than the pauses of a paced client, so a kept-alive connection is not
-            # closed under a request (browsers retry that; httpx reports it).
+            # closed under a request (browsers retry that; the client reports it).
             "--keep-alive=30",
             "--log-level=warning",
         ],
@@ -281,17 +281,19 @@ def _cookie_header(cookies: dict[str, str]) -> str:
 
 
 async def _post(
-    http: httpx.AsyncClient, base: str, cookies: dict[str, str], data: dict[str, str]
-) -> tuple[httpx.Response, float]:
-    # The CSRF cookie is Secure in production; over plain HTTP on loopback httpx would not send
-    # it back from its jar, so the client keeps its cookies itself, as a browser behind TLS does.
+    http: aiohttp.ClientSession, base: str, cookies: dict[str, str], data: dict[str, str]
+) -> tuple[int, str, float]:
+    """POST the form; its status, its text and the milliseconds to the last byte."""
+    # The CSRF cookie is Secure in production; over plain HTTP on loopback a cookie jar would
+    # not send it back, so the client keeps its cookies itself, as a browser behind TLS does.
     started = time.perf_counter()
-    response = await http.post(
-        FORM_PATH,
+    async with http.post(
+        base + FORM_PATH,
         data=data,
         headers={"Cookie": _cookie_header(cookies), "Origin": base, "Referer": base + FORM_PATH},
-    )
-    return response, (time.perf_counter() - started) * 1000
+    ) as response:
+        text = await response.text()
+    return response.status, text, (time.perf_counter() - started) * 1000
 
 
 async def _client(
@@ -299,19 +301,26 @@ async def _client(
 ) -> None:
     random = Random(index)  # noqa: S311 - varied test data, not security
     cookies = {"django_language": "en"} if index % 2 else {}
-    limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
+    session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=2),
+        cookie_jar=aiohttp.DummyCookieJar(),
+        timeout=aiohttp.ClientTimeout(total=60),
+    )
+    async with session as http:
         while (number := await slots.take()) is not None:
             try:
                 started = time.perf_counter()
-                page = await http.get(FORM_PATH, headers={"Cookie": _cookie_header(cookies)})
+                async with http.get(
+                    base + FORM_PATH, headers={"Cookie": _cookie_header(cookies)}
+                ) as page:
+                    page_text = await page.text()
                 run.get_ms.append((time.perf_counter() - started) * 1000)
-                if page.status_code != 200:
-                    run.failures[f"form GET {page.status_code}"] += 1
+                if page.status != 200:
+                    run.failures[f"form GET {page.status}"] += 1
                     continue
                 if "csrftoken" in page.cookies:
-                    cookies["csrftoken"] = page.cookies["csrftoken"]
-                csrf, token = _CSRF_INPUT.search(page.text), _FORM_TOKEN.search(page.text)
+                    cookies["csrftoken"] = page.cookies["csrftoken"].value
+                csrf, token = _CSRF_INPUT.search(page_text), _FORM_TOKEN.search(page_text)
                 if csrf is None or token is None or "csrftoken" not in cookies:
                     run.failures["form without CSRF token or form token"] += 1
                     continue
@@ -320,12 +329,12 @@ async def _client(
                     "csrfmiddlewaretoken": csrf.group(1),
                     "form_token": token.group(1),
                 }
-                response, elapsed = await _post(http, base, cookies, data)
+                status, text, elapsed = await _post(http, base, cookies, data)
                 run.post_ms.append(elapsed)
-                number_shown = _TRACKING.search(response.text)
-                code_shown = _ACCESS_CODE.search(response.text)
-                if response.status_code != 200 or number_shown is None or code_shown is None:
-                    run.failures[f"POST {response.status_code} without confirmation"] += 1
+                number_shown = _TRACKING.search(text)
+                code_shown = _ACCESS_CODE.search(text)
+                if status != 200 or number_shown is None or code_shown is None:
+                    run.failures[f"POST {status} without confirmation"] += 1
                     continue
                 run.filed.append(Filed(token.group(1), number_shown.group(1), code_shown.group(1)))
                 if resend_every and number % resend_every == 0:
@@ -336,11 +345,11 @@ async def _client(
                             _post(http, base, cookies, data), _post(http, base, cookies, data)
                         )
                     shown = []
-                    for answer, _elapsed in again:
-                        match = _TRACKING.search(answer.text)
-                        shown.append(match.group(1) if match else f"HTTP {answer.status_code}")
+                    for again_status, again_text, _elapsed in again:
+                        match = _TRACKING.search(again_text)
+                        shown.append(match.group(1) if match else f"HTTP {again_status}")
                     run.resent.append((token.group(1), number_shown.group(1), shown))
-            except httpx.HTTPError as error:
+            except (aiohttp.ClientError, TimeoutError) as error:
                 run.failures[type(error).__name__] += 1
 
 
@@ -358,7 +367,6 @@ async def _load(
 def load(
     base: str, choices: Choices, label: str, first: int, count: int, clients: int, rate: float
 ) -> Run:
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request otherwise
     run = Run(label)
     asyncio.run(_load(base, choices, run, first, count, clients, rate))
     return run
@@ -556,7 +564,7 @@ def run(
     load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     say(
         f"Machine: {os.cpu_count()} logical cores, load average {load_average} at the start; "
-        f"Python {platform.python_version()}, httpx {httpx.__version__} on the same machine"
+        f"Python {platform.python_version()}, aiohttp {aiohttp.__version__} on the same machine"
     )
     before = Complaint.objects.count()
     with static_files() as static_root, web_server(static_root, workers, threads) as base:
