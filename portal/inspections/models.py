@@ -742,3 +742,118 @@ class EnforcementAction(StatementWindow):
     @property
     def hearing_pending(self) -> bool:
         return self.hearing_requested_on is not None and self.hearing_held_on is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Foreign workers in the double-random office: PRIVATE (外国人的个人信息要记入其个人信用档案,
+# policy section 三). Their directory and their findings are for staff only: never in a draw's
+# files, the statistics, a result notice, the public record or the index. Every foreign key to
+# a public model has related_name="+", so no public model reaches them.
+# ---------------------------------------------------------------------------------------------
+
+
+class WorkerSubjectEntry(models.Model):
+    """STAFF ONLY: one period of a foreign worker in a province's subject directory.
+
+    A worker is eligible while they hold a valid work permit (status valid, its dates covering
+    the day) with an employer registered in the province; the entry names that employer (the
+    latest such permit's, when there are several) and follows it when it changes. Entries and
+    exits are dated rows, as for organisations: a worker who stops being eligible exits (the row
+    is closed, not deleted), a later return opens a new row; at most one open row per worker
+    and province. Kept current by `services.subject_directory_refresh`; the risk class follows
+    the worker rule of `portal.inspections.risk`. Workers are never drawn themselves: they are
+    inspected with their employer (联合抽查, see `WorkerInspectionRecord`).
+    """
+
+    worker = models.ForeignKey(
+        "records.ForeignWorker",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("foreign worker"),
+    )
+    province = models.ForeignKey(
+        "core.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("province"),
+        limit_choices_to={"level": 1},
+    )
+    employer = models.ForeignKey(
+        "records.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("employer"),
+    )
+    risk_class = models.CharField(_("risk class"), max_length=1, choices=RISK_CLASSES)
+    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
+    last_inspected_on = models.DateField(_("last inspected on"), null=True, blank=True)
+    entered_on = models.DateField(_("entered on"))
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["province_id", "worker_id", "-entered_on"]
+        verbose_name = _("worker directory entry")
+        verbose_name_plural = _("worker directory")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "province"],
+                condition=models.Q(exited_on__isnull=True),
+                name="one_open_worker_entry",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["province", "exited_on", "risk_class"]),
+            models.Index(fields=["employer", "exited_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} @ {self.province_id} ({self.risk_class})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.exited_on is None
+
+
+class WorkerInspectionRecord(models.Model):
+    """STAFF ONLY: a foreign worker covered by the inspection of their employer (对同一来华工作
+    的外国人及其工作单位……一次性完成), listed when the task opens because the worker was in the
+    directory with that employer and the plan has items for foreign workers. The assigned
+    inspectors record whether the worker complies and, when not, the problem found; on approval a
+    problem goes to the worker's personal credit file (`credit_entry`), never to the public
+    record."""
+
+    result = models.ForeignKey(
+        InspectionResult,
+        on_delete=models.CASCADE,
+        related_name="worker_records",
+        verbose_name=_("inspection result"),
+    )
+    worker = models.ForeignKey(
+        "records.ForeignWorker",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("foreign worker"),
+    )
+    compliant = models.BooleanField(_("compliant"), null=True, blank=True)
+    findings = models.TextField(_("findings (staff only)"), blank=True)
+    credit_entry = models.OneToOneField(
+        "records.WorkerCreditEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("personal credit file entry"),
+    )
+
+    class Meta:
+        ordering = ["result_id", "id"]
+        verbose_name = _("worker record")
+        verbose_name_plural = _("worker records")
+        constraints = [
+            models.UniqueConstraint(fields=["result", "worker"], name="one_record_per_worker")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result_id}: {self.worker_id}"

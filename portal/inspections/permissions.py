@@ -14,16 +14,19 @@ The double-random office keeps to the same scope, row by row (`ScopedPermissionP
 staff member sees and changes only the rows of the authorities in their scope, in the listings,
 exports, choosers, forms and every view named by an address (a row outside it is a 404).
 
-| rows                | view     | add, change        | draw actions       | delete     |
-| ------------------- | -------- | ------------------ | ------------------ | ---------- |
-| inspector directory | any role | editors, reviewers | –                  | superusers |
-| inspection plans    | any role | editors, reviewers | commit: reviewers  | superusers |
-| draws               | any role | nobody             | make: reviewers    | nobody     |
-| subject directory   | any role | nobody (computed)  | –                  | nobody     |
+| rows                | view       | add, change        | draw actions      | delete     |
+| ------------------- | ---------- | ------------------ | ----------------- | ---------- |
+| inspector directory | any role   | editors, reviewers | –                 | superusers |
+| inspection plans    | any role   | editors, reviewers | commit: reviewers | superusers |
+| draws               | any role   | nobody             | make: reviewers   | nobody     |
+| subject directory   | any role   | nobody (computed)  | –                 | nobody     |
+| worker directory    | case roles | nobody (computed)  | –                 | nobody     |
 
 A row's scope is its authority's (a draw's is its plan's); for the subject directory a
 provincial membership covers the province and a prefectural one the organisations registered in
-its prefecture.
+its prefecture; for the worker directory, the workers whose employer is registered there. The
+case roles (`portal.inspections.selectors.WORKER_ROLES`) are officers, reviewers, inspectors and
+supervisors: editors of the public site see no foreign worker.
 """
 
 from django.contrib.auth import get_user_model
@@ -32,7 +35,15 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from portal.core import selectors
 from portal.core.models import Authority, StaffMembership
-from portal.inspections.models import Draw, InspectionItem, InspectionPlan, Inspector, SubjectEntry
+from portal.inspections.models import (
+    Draw,
+    InspectionItem,
+    InspectionPlan,
+    Inspector,
+    SubjectEntry,
+    WorkerSubjectEntry,
+)
+from portal.inspections.selectors import WORKER_ROLES
 
 ALL_ROLES = frozenset(StaffMembership.Role.values)
 # The levels that keep a list: the national one and the provinces' additions.
@@ -275,3 +286,37 @@ inspector_policy = InspectorPermissionPolicy(Inspector)
 plan_policy = InspectionPlanPermissionPolicy(InspectionPlan)
 draw_policy = DrawPermissionPolicy(Draw)
 subject_entry_policy = SubjectEntryPermissionPolicy(SubjectEntry)
+
+
+# ---------------------------------------------------------------------------------------------
+# The foreign workers of the subject directory: STAFF ONLY, read only, and not for editors.
+# ---------------------------------------------------------------------------------------------
+
+
+class WorkerSubjectEntryPermissionPolicy(ScopedPermissionPolicy):
+    """The worker directory, computed by a service: view only (superusers too), for the worker
+    roles (`WORKER_ROLES`). A provincial membership covers the province's workers, a
+    prefectural one those whose employer is registered in that prefecture (属地), a national
+    one every province; anyone else gets a 404 for a row and nothing in the listing."""
+
+    rules = {"view": WORKER_ROLES}
+    authority_path = None
+
+    def scope_q(self, user, roles: frozenset[str]) -> Q:
+        if selectors.has_national_role(user, roles=roles):
+            return Q()
+        condition = Q(pk__in=[])
+        for level, region in selectors.authorities_in_scope(user, roles=roles).values_list(
+            "level", "region_id"
+        ):
+            if region is None:
+                continue
+            province = region[:2] + "0000"
+            if level == Authority.Level.PROVINCIAL:
+                condition |= Q(province_id=province)
+            elif level == Authority.Level.PREFECTURAL:
+                condition |= Q(province_id=province, employer__region__code__startswith=region[:4])
+        return condition
+
+
+worker_entry_policy = WorkerSubjectEntryPermissionPolicy(WorkerSubjectEntry)

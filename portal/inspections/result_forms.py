@@ -5,7 +5,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.inspections.evidence import evidence_inspect
-from portal.inspections.models import EnforcementAction, InspectionItemRecord, InspectionResult
+from portal.inspections.models import (
+    EnforcementAction,
+    InspectionItemRecord,
+    InspectionResult,
+    WorkerInspectionRecord,
+)
 from portal.records.models import CreditEvent
 
 MAX_TEXT = 20_000
@@ -190,3 +195,43 @@ class HearingHeldForm(forms.Form):
             hearing_requested_on__isnull=False, hearing_held_on__isnull=True
         )
         self.fields["target"].label_from_instance = lambda action: action.credit_event.title
+
+
+# Foreign workers in a joint inspection (staff only) ------------------------------------------
+
+WORKER_COMPLIANCE_CHOICES = [
+    ("", _("not answered yet")),
+    ("yes", _("complies")),
+    ("no", _("problem found")),
+]
+
+
+class WorkerRecordForm(forms.Form):
+    """One foreign worker covered by the inspection: complies, or the problem found. Goes to
+    the worker's personal credit file, never to the public record."""
+
+    compliant = forms.TypedChoiceField(
+        label=_("Does the worker comply?"),
+        choices=WORKER_COMPLIANCE_CHOICES,
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        required=False,
+    )
+    findings = _text(
+        _("Problem found (staff only)"),
+        rows=3,
+        required=False,
+        help_text=_("Goes to the worker's personal credit file on approval; never published."),
+    )
+
+    def __init__(self, *args, worker_record: WorkerInspectionRecord, **kwargs) -> None:
+        kwargs.setdefault("prefix", f"worker-{worker_record.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "compliant": {True: "yes", False: "no"}.get(worker_record.compliant, ""),
+                "findings": worker_record.findings,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.worker_record = worker_record

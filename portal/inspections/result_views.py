@@ -35,6 +35,7 @@ from portal.inspections.result_forms import (
     ResultForm,
     ReturnForm,
     StatementForm,
+    WorkerRecordForm,
 )
 
 LIST_PAGE_SIZE = 50
@@ -228,6 +229,7 @@ def _detail(request: HttpRequest, result: InspectionResult, *, bound=None, statu
         and result.status in InspectionResult.EDITABLE_STATUSES,
         "actions": actions,
         "audit_entries": selectors.inspection_result_audit_trail(result),
+        **_workers_context(request.user, result),
     }
     return render(request, "inspections/admin/results/detail.html", context, status=status)
 
@@ -285,12 +287,16 @@ def result_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ItemRecordForm(data, files, item_record=item_record)
         for item_record in selectors.item_records_of(result)
     ]
+    worker_forms = [
+        WorkerRecordForm(data, worker_record=worker_record)
+        for worker_record in selectors.worker_records_of(result)
+    ]
     status = 200
     if request.method == "POST":
-        if form.is_valid() and all(item_form.is_valid() for item_form in item_forms):
+        if all(f.is_valid() for f in [form, *item_forms, *worker_forms]):
             submitted = "submit" in request.POST
             try:
-                _save(request, result, form, item_forms, submit=submitted)
+                _save(request, result, form, item_forms, worker_forms, submit=submitted)
             except ValidationError as error:
                 _show_errors(form, error)
                 status = 400
@@ -305,12 +311,20 @@ def result_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inspections/admin/results/edit.html",
-        {"result": result, "form": form, "item_forms": item_forms},
+        {
+            "result": result,
+            "form": form,
+            "item_forms": item_forms,
+            "worker_forms": worker_forms,
+            "worker_items": selectors.plan_worker_items(result.inspection.draw.plan)
+            if worker_forms
+            else [],
+        },
         status=status,
     )
 
 
-def _save(request, result, form, item_forms, *, submit: bool) -> None:
+def _save(request, result, form, item_forms, worker_forms=(), *, submit: bool) -> None:
     user = request.user
     fields = {name: form.cleaned_data[name] for name in services.RESULT_FIELDS}
     item_values = {
@@ -332,6 +346,18 @@ def _save(request, result, form, item_forms, *, submit: bool) -> None:
                     actor=user,
                     files=item_form.cleaned_data["evidence"],
                 )
+        if worker_forms:
+            services.inspection_worker_findings_save(
+                result=result,
+                actor=user,
+                worker_records={
+                    worker_form.worker_record.pk: {
+                        name: worker_form.cleaned_data[name]
+                        for name in services.WORKER_RECORD_FIELDS
+                    }
+                    for worker_form in worker_forms
+                },
+            )
     if submit:
         services.inspection_result_submit(result=result, actor=user)
 
@@ -363,3 +389,17 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
     return private_download(
         evidence.file, filename=evidence.original_name, content_type=evidence.content_type
     )
+
+
+def _workers_context(user, result: InspectionResult) -> dict:
+    """The foreign workers the inspection covers, for those who may see them (STAFF ONLY: the
+    assigned inspectors and the worker roles of the authority's scope, not its editors)."""
+    if not selectors.may_see_workers(user, result):
+        return {"worker_records": [], "worker_items": []}
+    worker_records = list(selectors.worker_records_of(result))
+    return {
+        "worker_records": worker_records,
+        "worker_items": list(selectors.plan_worker_items(result.inspection.draw.plan))
+        if worker_records
+        else [],
+    }

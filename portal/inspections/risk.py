@@ -1,6 +1,7 @@
 """The risk class (A–D) of an inspection subject, computed from its record: a pure function.
 
-The rule, published with the plan so that subjects know why they are sampled more or less often:
+The rule for organisations, published with the plan so that subjects know why they are sampled
+more or less often:
 
 - **D** (highest risk): the credit rating is D (on the restriction list, or a serious penalty or
   serious finding is public), or at least two inspections found a problem in the last 3 years;
@@ -15,6 +16,9 @@ The rule, published with the plan so that subjects know why they are sampled mor
 after their publication window or a credit repair): the risk class of every candidate is
 published with each draw's snapshot, so it must not reveal what the record no longer shows. The
 reasons themselves are kept for staff only. Plans set a sampling ratio per class.
+
+Foreign workers have their own rule, on their personal credit file (`worker_risk_class_for`,
+below): staff only, never published.
 """
 
 from dataclasses import dataclass
@@ -51,4 +55,37 @@ def risk_class_for(inputs: RiskInputs) -> tuple[str, list[str]]:
         return "C", reasons
     if inputs.credit_rating == "A" and not inputs.complaints:
         return "A", ["rating_a"]
+    return "B", []
+
+
+# Foreign workers ---------------------------------------------------------------------------------
+# The worker rule, for staff only (a worker's class and reasons are never published):
+#
+# - **D**: at least two violations on the worker's personal credit file decided in the last
+#   3 years;
+# - **C**: otherwise, one such violation;
+# - **A**: otherwise, a commendation in the last 3 years;
+# - **B**: everyone else, including workers whose file is empty.
+#
+# Notes on the file (kind "note") never change the class. Workers are not drawn on their own:
+# the class tells the inspectors of a joint inspection where to look first, and is there for a
+# plan that samples workers one day.
+
+WORKER_VIOLATIONS_FOR_D = 2
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerRiskInputs:
+    violations: int  # violations on the personal credit file, last FINDINGS_YEARS years
+    commendations: int  # commendations on it, same period
+
+
+def worker_risk_class_for(inputs: WorkerRiskInputs) -> tuple[str, list[str]]:
+    """(risk class, reasons) of a foreign worker by the worker rule above."""
+    if inputs.violations >= WORKER_VIOLATIONS_FOR_D:
+        return "D", ["repeated_violations"]
+    if inputs.violations:
+        return "C", ["violation"]
+    if inputs.commendations:
+        return "A", ["commendation"]
     return "B", []

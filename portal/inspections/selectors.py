@@ -701,3 +701,152 @@ def _inspections_by_region(draws: list[Draw]) -> list[RegionFigures]:
         )
         for province, count in sorted(provinces.items())
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Foreign workers in the double-random office: STAFF ONLY. Nothing here is read by a public
+# view, a draw file, the statistics or a result notice.
+# ---------------------------------------------------------------------------------------------
+# Imports of this section stay here, so it only appends to the module.
+
+from portal.inspections.models import (  # noqa: E402
+    SubjectType,
+    WorkerInspectionRecord,
+    WorkerSubjectEntry,
+)
+from portal.inspections.risk import WorkerRiskInputs  # noqa: E402
+
+# Who may see foreign workers (the directory, and the workers of an inspection): the roles that
+# handle cases, not the editors of the public site. Assigned inspectors see their own
+# inspection's workers whatever their role.
+WORKER_ROLES = frozenset(
+    {
+        StaffMembership.Role.OFFICER,
+        StaffMembership.Role.REVIEWER,
+        StaffMembership.Role.INSPECTOR,
+        StaffMembership.Role.SUPERVISOR,
+    }
+)
+IDS_PER_QUERY = 5000
+
+
+def worker_eligible(province_code: str, *, on: datetime.date) -> dict[int, int]:
+    """Workers eligible for the province's directory on `on`, with their employer: those who
+    hold a work permit that is valid (status valid, `valid_from` ≤ `on` ≤ `valid_to`) with an
+    employer registered in a region of the province. With several such permits, the employer of
+    the latest (by `valid_from`, then by id). One streamed query: {worker id: employer id}."""
+    from portal.records.models import WorkPermit
+
+    permits = (
+        WorkPermit.objects.filter(
+            status=WorkPermit.Status.VALID,
+            valid_from__lte=on,
+            valid_to__gte=on,
+            employer__region__code__startswith=province_prefix(province_code),
+        )
+        .order_by("worker_id", "-valid_from", "-id")
+        .values_list("worker_id", "employer_id")
+    )
+    eligible: dict[int, int] = {}
+    for worker_id, employer_id in permits.iterator(chunk_size=IDS_PER_QUERY):
+        eligible.setdefault(worker_id, employer_id)
+    return eligible
+
+
+def worker_risk_inputs(worker_ids: list[int], *, on: datetime.date) -> dict[int, WorkerRiskInputs]:
+    """The inputs of the worker risk rule (`portal.inspections.risk.worker_risk_class_for`):
+    violations and commendations on each worker's personal credit file decided in the last
+    3 years up to `on`. Grouped queries by blocks of ids, not one per worker."""
+    from django.db.models import Count
+
+    from portal.inspections.risk import FINDINGS_YEARS
+    from portal.records.models import WorkerCreditEntry
+
+    since = months_before(on, 12 * FINDINGS_YEARS)
+    counts: dict[tuple[int, str], int] = {}
+    for start in range(0, len(worker_ids), IDS_PER_QUERY):
+        rows = (
+            WorkerCreditEntry.objects.filter(
+                worker_id__in=worker_ids[start : start + IDS_PER_QUERY],
+                decided_on__gt=since,
+                decided_on__lte=on,
+            )
+            .values("worker_id", "kind")
+            .annotate(n=Count("id"))
+            .values_list("worker_id", "kind", "n")
+        )
+        for worker_id, kind, n in rows:
+            counts[worker_id, kind] = n
+    Kind = WorkerCreditEntry.Kind
+    return {
+        pk: WorkerRiskInputs(
+            violations=counts.get((pk, Kind.VIOLATION), 0),
+            commendations=counts.get((pk, Kind.COMMENDATION), 0),
+        )
+        for pk in worker_ids
+    }
+
+
+def worker_last_inspection_dates(worker_ids: list[int]) -> dict[int, datetime.date]:
+    """The date of each worker's latest inspection with an approved result (approved or
+    published) that covered them with an answer."""
+    from django.db.models import Max
+
+    dates: dict[int, datetime.date] = {}
+    for start in range(0, len(worker_ids), IDS_PER_QUERY):
+        dates.update(
+            WorkerInspectionRecord.objects.filter(
+                worker_id__in=worker_ids[start : start + IDS_PER_QUERY],
+                compliant__isnull=False,
+                result__status__in=(
+                    InspectionResult.Status.APPROVED,
+                    InspectionResult.Status.PUBLISHED,
+                ),
+                result__inspected_on__isnull=False,
+            )
+            .values("worker_id")
+            .annotate(last=Max("result__inspected_on"))
+            .values_list("worker_id", "last")
+        )
+    return dates
+
+
+def worker_entries_open(province_code: str) -> QuerySet[WorkerSubjectEntry]:
+    """STAFF ONLY: the open entries (current members) of a province's worker directory."""
+    return WorkerSubjectEntry.objects.filter(province_id=province_code, exited_on__isnull=True)
+
+
+def worker_entries_of_employers(
+    province_code: str, employer_ids: list[int]
+) -> list[tuple[int, int]]:
+    """STAFF ONLY: (employer id, worker id) of the open worker entries of these employers in the
+    province's directory, by blocks of ids."""
+    pairs: list[tuple[int, int]] = []
+    for start in range(0, len(employer_ids), IDS_PER_QUERY):
+        pairs.extend(
+            worker_entries_open(province_code)
+            .filter(employer_id__in=employer_ids[start : start + IDS_PER_QUERY])
+            .order_by("employer_id", "worker_id")
+            .values_list("employer_id", "worker_id")
+        )
+    return pairs
+
+
+def plan_worker_items(plan: InspectionPlan) -> QuerySet[InspectionItem]:
+    """The plan's items whose subject is the foreign worker (inspected with the employer)."""
+    return plan.items.filter(subject_type=SubjectType.FOREIGN_WORKER).order_by("code")
+
+
+def may_see_workers(user, result: InspectionResult) -> bool:
+    """Whether `user` may see the foreign workers of an inspection: its assigned inspectors,
+    and staff of a worker role (`WORKER_ROLES`) whose scope covers the responsible authority."""
+    return is_assigned_inspector(user, result.inspection) or core_selectors.authority_in_scope(
+        user, result.authority, roles=WORKER_ROLES
+    )
+
+
+def worker_records_of(result: InspectionResult) -> QuerySet[WorkerInspectionRecord]:
+    """STAFF ONLY: the workers an inspection covers, with their credit file entry, by code."""
+    return result.worker_records.select_related("worker", "credit_entry").order_by(
+        "worker__personal_code"
+    )

@@ -27,8 +27,9 @@ from portal.inspections.models import (
     InspectionPlan,
     Inspector,
     SubjectEntry,
+    WorkerSubjectEntry,
 )
-from portal.inspections.risk import risk_class_for
+from portal.inspections.risk import risk_class_for, worker_risk_class_for
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -208,7 +209,8 @@ def subject_directory_refresh(
     """Bring a province's subject directory up to date on `on` (today): open an entry for every
     eligible organisation without one, close (exit) the entries of those no longer eligible,
     and recompute the risk class and last inspection date of the others. Nothing is deleted:
-    exits keep their row. Returns the counts (entered, exited, updated, members)."""
+    exits keep their row. Then the province's foreign workers (`worker_directory_refresh`).
+    Returns the counts (entered, exited, updated, members), and the workers' under "workers"."""
     on = on or timezone.localdate()
     eligible = {
         pk: (uscc, kind)
@@ -262,6 +264,82 @@ def subject_directory_refresh(
     }
     record(
         action="inspections.subject_directory.refreshed",
+        obj=province,
+        actor=actor,
+        data={"on": on.isoformat(), **counts},
+    )
+    counts["workers"] = worker_directory_refresh(province=province, on=on, actor=actor)
+    return counts
+
+
+@transaction.atomic
+def worker_directory_refresh(
+    *, province: Region, on: datetime.date | None = None, actor: User = None
+) -> dict[str, int]:
+    """Bring the foreign workers of a province's directory (STAFF ONLY) up to date on `on`
+    (today), as `subject_directory_refresh` does for organisations, which calls it: open an
+    entry for every eligible worker without one (`selectors.worker_eligible`: a valid work
+    permit with an employer in the province), close the entries of those no longer eligible,
+    and bring the employer, risk class (`risk.worker_risk_class_for`) and last inspection date
+    of the others up to date. Nothing is deleted. Audited as
+    `inspections.worker_directory.refreshed` with the counts only (no worker is named).
+    Returns the counts (entered, exited, updated, members)."""
+    on = on or timezone.localdate()
+    eligible = selectors.worker_eligible(province.code, on=on)
+    open_entries = {
+        entry.worker_id: entry
+        for entry in selectors.worker_entries_open(province.code).select_for_update()
+    }
+    exited = [entry for pk, entry in open_entries.items() if pk not in eligible]
+    for entry in exited:
+        entry.exited_on = on
+        entry.exit_reason = "no longer eligible (no valid work permit with an employer there)"
+    WorkerSubjectEntry.objects.bulk_update(
+        exited, ["exited_on", "exit_reason", "updated_at"], batch_size=2000
+    )
+    ids = sorted(eligible)
+    inputs = selectors.worker_risk_inputs(ids, on=on)
+    last_dates = selectors.worker_last_inspection_dates(ids)
+    created, changed = [], []
+    for pk in ids:
+        risk_class, reasons = worker_risk_class_for(inputs[pk])
+        employer_id, last = eligible[pk], last_dates.get(pk)
+        entry = open_entries.get(pk)
+        if entry is None:
+            created.append(
+                WorkerSubjectEntry(
+                    worker_id=pk,
+                    province=province,
+                    employer_id=employer_id,
+                    risk_class=risk_class,
+                    risk_reasons=reasons,
+                    last_inspected_on=last,
+                    entered_on=on,
+                )
+            )
+        elif (entry.employer_id, entry.risk_class, entry.risk_reasons, entry.last_inspected_on) != (
+            employer_id,
+            risk_class,
+            reasons,
+            last,
+        ):
+            entry.employer_id, entry.risk_class = employer_id, risk_class
+            entry.risk_reasons, entry.last_inspected_on = reasons, last
+            changed.append(entry)
+    WorkerSubjectEntry.objects.bulk_create(created, batch_size=2000)
+    WorkerSubjectEntry.objects.bulk_update(
+        changed,
+        ["employer", "risk_class", "risk_reasons", "last_inspected_on", "updated_at"],
+        batch_size=2000,
+    )
+    counts = {
+        "entered": len(created),
+        "exited": len(exited),
+        "updated": len(changed),
+        "members": len(ids),
+    }
+    record(
+        action="inspections.worker_directory.refreshed",
         obj=province,
         actor=actor,
         data={"on": on.isoformat(), **counts},
@@ -664,7 +742,9 @@ def inspection_tasks_open(*, draw_row: Draw, actor: User = None, audit: bool = T
     """Open the task of every inspection of a made draw that has none: an InspectionResult
     ("assigned") with an empty record per item, for the assigned inspectors. The responsible
     authority is the one of the subject's place (`authority_for_region`: 属地), or the plan's
-    when none is live there. Idempotent; audits `inspections.task.opened` (with the count) on
+    when none is live there. When the plan has items for foreign workers, each task also lists
+    the workers of the directory employed by the subject (joint inspection, staff only:
+    `_worker_records_open`). Idempotent; audits `inspections.task.opened` (with the count) on
     the draw when it opened any, unless `audit` is False (`draw_reveal` opens the tasks and
     counts them in its own entry). Returns how many it opened."""
     inspections = list(
@@ -705,6 +785,11 @@ def inspection_tasks_open(*, draw_row: Draw, actor: User = None, audit: bool = T
             for inspection_id, item_id in items
         ],
         batch_size=5000,
+    )
+    _worker_records_open(
+        draw_row=draw_row,
+        results={i.organisation_id: result_ids[i.pk] for i in inspections},
+        actor=actor,
     )
     if audit:
         record(
@@ -808,8 +893,9 @@ def inspection_result_check(result: InspectionResult) -> None:
     """Raise ValidationError unless the result is complete and coherent: date (not in the
     future, not before the draw), place, participants, an outcome; an answer per item unless
     the subject was not found; "no problem found" only when every item complies, "problem
-    found" only with an item that does not, each with its finding for publication; a severity
-    exactly when the outcome is negative."""
+    found" only with an item that does not, each with its finding for publication; an answer
+    per foreign worker listed, a problem found described; a severity exactly when the outcome
+    is negative."""
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -841,6 +927,7 @@ def inspection_result_check(result: InspectionResult) -> None:
             add("outcome", _("“Problem found” needs an item that does not comply."))
         if any(not r.public_finding.strip() for r in failing):
             add("__all__", _("Write the finding for publication of every item that fails."))
+        _worker_records_check(result, add)
     negative = result.outcome in credit.NEGATIVE_OUTCOMES
     if negative and not result.severity:
         add("severity", _("A problem found needs a severity."))
@@ -922,8 +1009,9 @@ def inspection_result_approve(
     result on `on` (today). The result goes on the organisation's credit record as an
     inspection result of a random draw, unpublished (`published_on` empty: nothing public
     yet). A negative outcome notifies the subject, who has `INSPECTION_STATEMENT_DAYS` for a
-    statement; publication follows the window (`inspection_results_publish`). Audited as
-    `inspections.result.approved`."""
+    statement; publication follows the window (`inspection_results_publish`). A problem found
+    with a foreign worker of the inspection goes to that worker's personal credit file, never to
+    the public record (`_worker_findings_file`). Audited as `inspections.result.approved`."""
     _refuse_unless(selectors.may_review_result(actor, result))
     on = on or timezone.localdate()
     locked = _locked_result(result)
@@ -960,6 +1048,7 @@ def inspection_result_approve(
     locked.reviewed_by = actor
     locked.return_reason = ""
     locked.save()
+    _worker_findings_file(locked, actor=actor)
     record(
         action="inspections.result.approved",
         obj=locked,
@@ -1278,3 +1367,134 @@ def inspection_results_publish(
             lambda: results_published.send(sender=InspectionResult, results=published, on=on)
         )
     return run
+
+
+# ---------------------------------------------------------------------------------------------
+# Foreign workers in a joint inspection (联合抽查; STAFF ONLY): listed with their employer's
+# task, their findings entered with the on-site record, filed on approval in their personal
+# credit file (外国人的个人信息要记入其个人信用档案), never on the public record.
+# ---------------------------------------------------------------------------------------------
+# Imports of this section stay here, so it only appends to the module.
+
+from portal.inspections.models import WorkerInspectionRecord  # noqa: E402
+from portal.records.models import WorkerCreditEntry  # noqa: E402
+
+WORKER_RECORD_FIELDS = ("compliant", "findings")
+
+
+def _worker_records_open(*, draw_row: Draw, results: dict[int, int], actor: User) -> int:
+    """List the foreign workers of each newly opened task (`results`: organisation id → result
+    id) when the plan has items for foreign workers: the workers in the province's directory
+    with that employer. Audited on the draw as `inspections.task.workers_listed`, with counts
+    only. Returns how many were listed."""
+    plan = draw_row.plan
+    if not results or not selectors.plan_worker_items(plan).exists():
+        return 0
+    pairs = selectors.worker_entries_of_employers(plan.authority.region_id, list(results))
+    WorkerInspectionRecord.objects.bulk_create(
+        [
+            WorkerInspectionRecord(result_id=results[employer_id], worker_id=worker_id)
+            for employer_id, worker_id in pairs
+        ],
+        batch_size=5000,
+    )
+    if pairs:
+        record(
+            action="inspections.task.workers_listed",
+            obj=draw_row,
+            actor=actor,
+            data={
+                "tasks": len({employer_id for employer_id, _worker in pairs}),
+                "workers": len(pairs),
+            },
+        )
+    return len(pairs)
+
+
+@transaction.atomic
+def inspection_worker_findings_save(
+    *, result: InspectionResult, actor: User, worker_records: dict[int, dict[str, Any]]
+) -> dict[int, list[str]]:
+    """Save, per worker record id, whether the worker complies and the problem found
+    (`WORKER_RECORD_FIELDS`), as entered by an assigned inspector while the result is theirs
+    (the rules of `inspection_result_save`). Audits `inspections.result.workers_saved` with the
+    record ids and the names of the fields that changed, never their contents. Returns those
+    names per record id."""
+    _refuse_unless(selectors.may_enter_result(actor, result))
+    locked = _locked_result(result)
+    if locked.status not in InspectionResult.EDITABLE_STATUSES:
+        raise ValidationError(_("This result is no longer being entered."))
+    records = {r.pk: r for r in locked.worker_records.all()}
+    changed: dict[int, list[str]] = {}
+    for pk, values in worker_records.items():
+        if pk not in records:
+            raise ValidationError(_("That worker is not part of this inspection."))
+        worker_record = records[pk]
+        names = [n for n, v in values.items() if n in WORKER_RECORD_FIELDS]
+        names = [n for n in names if getattr(worker_record, n) != values[n]]
+        for name in names:
+            setattr(worker_record, name, values[name])
+        if names:
+            worker_record.full_clean()
+            worker_record.save(update_fields=names)
+            changed[pk] = names
+    if changed:
+        if locked.status == InspectionResult.Status.ASSIGNED:
+            locked.status = InspectionResult.Status.DRAFT
+            locked.save()
+        record(
+            action="inspections.result.workers_saved",
+            obj=locked,
+            actor=actor,
+            data={"workers": {str(k): v for k, v in changed.items()}},
+        )
+    result.refresh_from_db()
+    return changed
+
+
+def _worker_records_check(result: InspectionResult, add: Callable[[str, str], None]) -> None:
+    # Part of `inspection_result_check` when the subject was found: every worker listed is
+    # answered, and a problem found is described (it goes to the worker's credit file).
+    worker_records = list(result.worker_records.all())
+    if any(r.compliant is None for r in worker_records):
+        add("__all__", _("Answer for every foreign worker whether they comply."))
+    if any(r.compliant is False and not r.findings.strip() for r in worker_records):
+        add("__all__", _("Describe the problem found with every foreign worker who fails."))
+
+
+def _worker_findings_file(result: InspectionResult, *, actor: User) -> list[int]:
+    """On approval: a violation in the personal credit file (`records.WorkerCreditEntry`) of
+    every worker of the inspection with a problem found, dated the day of the inspection, by the
+    responsible authority; never a public credit event. Audited as
+    `inspections.result.worker_findings_filed` (record ids only). Returns the record ids."""
+    if result.outcome == CreditEvent.Outcome.NOT_LOCATED:
+        return []
+    employer = result.inspection.organisation
+    filed = []
+    for worker_record in result.worker_records.filter(
+        compliant=False, credit_entry__isnull=True
+    ).select_related("worker"):
+        worker_record.credit_entry = records_services.worker_credit_entry_create(
+            actor=actor,
+            worker=worker_record.worker,
+            kind=WorkerCreditEntry.Kind.VIOLATION,
+            title=_in_default_language(
+                lambda: (
+                    _("Problem found in a joint random inspection at the employer %(employer)s")
+                    % {"employer": employer.name}
+                )
+            ),
+            facts=worker_record.findings.strip(),
+            decided_on=result.inspected_on,
+            authority=result.authority,
+        )
+        worker_record.save(update_fields=["credit_entry"])
+        filed.append(worker_record.pk)
+    if filed:
+        record(
+            action="inspections.result.worker_findings_filed",
+            obj=result,
+            actor=actor,
+            data={"worker_records": filed},
+        )
+    return filed

@@ -26,6 +26,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -38,7 +39,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.core.audit import record
 from portal.inspections import admin_views, services
-from portal.inspections.models import Draw, InspectionItem, InspectionPlan, Inspector, SubjectEntry
+from portal.inspections.models import (
+    Draw,
+    InspectionItem,
+    InspectionPlan,
+    Inspector,
+    SubjectEntry,
+    WorkerSubjectEntry,
+)
 from portal.inspections.permissions import (
     InspectionItemPermissionPolicy,
     draw_policy,
@@ -46,6 +54,7 @@ from portal.inspections.permissions import (
     listing_authorities_for,
     plan_policy,
     subject_entry_policy,
+    worker_entry_policy,
 )
 
 item_permission_policy = InspectionItemPermissionPolicy()
@@ -346,6 +355,7 @@ for _model, _policy in (
     (InspectionPlan, plan_policy),
     (Draw, draw_policy),
     (SubjectEntry, subject_entry_policy),
+    (WorkerSubjectEntry, worker_entry_policy),
 ):
     register_permission_policy(_model, _policy, exact_class=True)
 
@@ -449,6 +459,48 @@ class SubjectEntryViewSet(ScopedSnippetViewSet):
     list_per_page = 50
 
 
+class WorkerSubjectEntryViewSet(ScopedSnippetViewSet):
+    """STAFF ONLY: the foreign workers of the directory, computed by
+    `services.subject_directory_refresh`: read only, kept to the case roles of the user's scope
+    (`worker_entry_policy`), no export. A worker shows by their personal code, never by name or
+    passport number."""
+
+    model = WorkerSubjectEntry
+    policy = worker_entry_policy
+    icon = "user"
+    menu_label = _("Worker directory")
+    menu_order = 115
+    list_display = [
+        Column("personal_code", label=_("personal code"), accessor="worker.personal_code"),
+        "employer",
+        "province",
+        "risk_class",
+        "last_inspected_on",
+        "entered_on",
+        "exited_on",
+    ]
+    list_filter = ["province", "risk_class", "exited_on"]
+    search_fields = ["worker__personal_code", "employer__uscc", "employer__name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "worker",
+        "employer",
+        "province",
+        "risk_class",
+        "risk_reasons",
+        "last_inspected_on",
+        "entered_on",
+        "exited_on",
+        "exit_reason",
+    ]
+    copy_view_enabled = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("worker", "employer", "province")
+
+
 class PlanForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -532,7 +584,13 @@ class DrawViewSet(ScopedSnippetViewSet):
 
 
 class DoubleRandomGroup(SnippetViewSetGroup):
-    items = (InspectorViewSet, SubjectEntryViewSet, InspectionPlanViewSet, DrawViewSet)
+    items = (
+        InspectorViewSet,
+        SubjectEntryViewSet,
+        WorkerSubjectEntryViewSet,
+        InspectionPlanViewSet,
+        DrawViewSet,
+    )
     menu_icon = "resubmit"
     menu_label = _("Double random")
     menu_order = 230

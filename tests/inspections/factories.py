@@ -123,3 +123,32 @@ class DrawnInspectionFactory(factory.django.DjangoModelFactory):
     def inspectors(self, create, extracted, **kwargs):
         if create and extracted:
             self.inspectors.set(extracted)
+
+
+# Foreign workers (private) --------------------------------------------------------------------
+
+
+class WorkPermitFactory(factory.django.DjangoModelFactory):
+    """A work permit valid from a year ago to a year from now, of a new worker with a new
+    Shenzhen employer (give `worker` and `employer` to choose them)."""
+
+    class Meta:
+        model = "records.WorkPermit"
+
+    worker = factory.SubFactory("tests.factories.ForeignWorkerFactory")
+    employer = factory.SubFactory("tests.factories.OrganisationFactory")
+    permit_number = factory.Sequence(lambda n: f"WP44{n:010d}")
+    valid_from = factory.LazyFunction(lambda: _now().date() - datetime.timedelta(days=365))
+    valid_to = factory.LazyFunction(lambda: _now().date() + datetime.timedelta(days=365))
+    status = "valid"
+
+
+class WorkerCreditEntryFactory(factory.django.DjangoModelFactory):
+    """A violation on a worker's personal credit file (give `worker`)."""
+
+    class Meta:
+        model = "records.WorkerCreditEntry"
+
+    kind = "violation"
+    title = "未按规定变更工作许可"
+    decided_on = datetime.date(2025, 6, 1)

@@ -62,7 +62,13 @@ def test_subject_directory_entries_exits_and_risk(authorities):
 
     counts = services.subject_directory_refresh(province=guangdong, on=ON)
 
-    assert counts == {"entered": 2, "exited": 0, "updated": 0, "members": 2}
+    assert counts == {
+        "entered": 2,
+        "exited": 0,
+        "updated": 0,
+        "members": 2,
+        "workers": {"entered": 0, "exited": 0, "updated": 0, "members": 0},
+    }
     entries = {e.organisation_id: e for e in selectors.subject_entries_open("440000")}
     assert set(entries) == {plain.pk, found_twice.pk}
     assert revoked.pk not in entries and elsewhere.pk not in entries

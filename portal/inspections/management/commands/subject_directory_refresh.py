@@ -1,4 +1,5 @@
-"""Bring the subject directory of one or every province up to date (nightly)."""
+"""Bring the subject directory of one or every province up to date (nightly): organisations,
+and the foreign workers kept privately with them."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,7 +8,10 @@ from portal.inspections import services
 
 
 class Command(BaseCommand):
-    help = "Refresh the subject directory (entries, exits, risk classes) of provinces."
+    help = (
+        "Refresh the subject directory (entries, exits, risk classes) of provinces: "
+        "organisations and, privately, foreign workers."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("provinces", nargs="*", help="six-digit province codes (default: all)")
