@@ -7,7 +7,7 @@ from hashlib import sha256
 
 import orjson
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portal.core import selectors as core_selectors
@@ -480,6 +480,23 @@ def inspection_results_published(ids: list[int]) -> QuerySet[InspectionResult]:
         .select_related("inspection__organisation", "inspection__draw__plan__authority__region")
         .prefetch_related("item_records__item")
         .order_by("inspection__draw_id", "inspection__position")
+    )
+
+
+def draws_without_tasks() -> QuerySet[Draw]:
+    """Drawn draws with inspections that have no task (no `InspectionResult`): those made
+    before the results existed (migration 0003), annotated with `inspections_without_task`,
+    in the order they were made."""
+    return (
+        Draw.objects.filter(status=Draw.Status.DRAWN)
+        .annotate(
+            inspections_without_task=Count(
+                "inspections", filter=Q(inspections__result__isnull=True)
+            )
+        )
+        .filter(inspections_without_task__gt=0)
+        .select_related("plan")
+        .order_by("drawn_at", "id")
     )
 
 
