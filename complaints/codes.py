@@ -33,7 +33,9 @@ this cost.
 
 The parameters are stored in each hash (``scrypt$N$r$p$salt$hash``), so hashes made with other
 parameters (the former 2^13 and 2^10) still verify; `access_code_check` refuses parameters beyond
-`_SCRYPT_MAX_N`, so a forged stored value cannot make a lookup expensive.
+`_SCRYPT_MAX_N`, so a forged stored value cannot make a lookup expensive. Such a hash is replaced
+by a current one the first time its holder's code checks out (`access_code_hash_outdated`, used by
+`complaints.services.complaint_get_for_holder`), so the former parameters fade out as people track.
 """
 
 import base64
@@ -128,6 +130,16 @@ def access_code_hash(code: str, *, salt: bytes | None = None) -> str:
 # A hash of a code nobody holds, checked when a tracking number does not exist, so an unknown
 # number costs the same time as a wrong code.
 _DUMMY_HASH = access_code_hash(access_code_generate())
+
+
+def access_code_hash_outdated(stored_hash: str) -> bool:
+    """Whether `stored_hash` was made with other parameters than the current ones (a former
+    N = 2^13 or 2^10), so it should be replaced once the code has been checked against it."""
+    try:
+        algorithm, n, r, p, _salt, _digest = stored_hash.split("$")
+        return (algorithm, int(n), int(r), int(p)) != ("scrypt", _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+    except ValueError:
+        return True
 
 
 def access_code_check(code: str, stored_hash: str | None) -> bool:

@@ -326,6 +326,16 @@ def complaint_get_for_holder(*, tracking_number: str, access_code: str) -> Compl
     stored_hash = complaint.access_code_hash if complaint is not None else None
     if not codes.access_code_check(access_code, stored_hash) or complaint is None:
         return None
+    if codes.access_code_hash_outdated(stored_hash):
+        # A hash made with former scrypt parameters is replaced now that the holder has shown the
+        # code; only here, after a match, so a wrong code or an unknown number costs the same as
+        # before. One column, and only while it still holds the hash that was checked (no save()
+        # of the row beside a handler's change). No audit entry: nothing anyone sees changes.
+        renewed = codes.access_code_hash(access_code)
+        if Complaint.objects.filter(pk=complaint.pk, access_code_hash=stored_hash).update(
+            access_code_hash=renewed
+        ):
+            complaint.access_code_hash = renewed
     return complaint
 
 
