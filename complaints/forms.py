@@ -20,6 +20,7 @@ from complaints.selectors import (
     regions_for_form,
 )
 from complaints.services import complaint_rules_check
+from portal.core.forms import ChoiceField, TypedChoiceField
 from portal.core.templatetags.bilingual import is_english
 from portal.records import uscc
 from portal.records.selectors import organisation_named
@@ -105,7 +106,7 @@ class ComplaintForm(forms.Form):
     # The honeypot: hidden from people by CSS, filled in by bots that fill in every field.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
-    complainant_kind = forms.ChoiceField(
+    complainant_kind = ChoiceField(
         label=_("I am"), choices=Complaint.ComplainantKind.choices, widget=forms.RadioSelect
     )
     anonymous = forms.BooleanField(
@@ -125,7 +126,7 @@ class ComplaintForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
 
-    subject_kind = forms.ChoiceField(
+    subject_kind = ChoiceField(
         label=_("The complaint is about"),
         choices=Complaint.SubjectKind.choices,
         widget=forms.RadioSelect,
@@ -343,7 +344,7 @@ class AnswerForm(forms.Form):
 class RatingForm(forms.Form):
     """Satisfaction with a concluded complaint, once."""
 
-    rating = forms.TypedChoiceField(
+    rating = TypedChoiceField(
         label=_("How satisfied are you with the handling?"),
         choices=[
             (5, _("5 – very satisfied")),

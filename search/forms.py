@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from portal.core.forms import ChoiceField, TypedChoiceField
 from portal.records.models import CREDIT_RATINGS, CreditEvent, Organisation
 from search import cursor
 from search.queries import MAX_FROM, PAGE_SIZES, OrganisationQuery
@@ -18,7 +19,7 @@ class OrganisationSearchForm(forms.Form):
         max_length=MAX_QUERY_LENGTH,
         strip=True,
     )
-    kind = forms.ChoiceField(
+    kind = ChoiceField(
         label=_("Kind"),
         required=False,
         choices=[("", _("All"))] + list(Organisation.Kind.choices),
@@ -27,15 +28,15 @@ class OrganisationSearchForm(forms.Form):
         label=_("Province"), required=False, regex=r"^\d{2}0000$", max_length=6
     )
     prefecture = forms.RegexField(label=_("City"), required=False, regex=r"^\d{4}00$", max_length=6)
-    rating = forms.ChoiceField(
+    rating = ChoiceField(
         label=_("Credit rating"), required=False, choices=[("", _("All"))] + CREDIT_RATINGS
     )
-    event = forms.ChoiceField(
+    event = ChoiceField(
         label=_("Event type"),
         required=False,
         choices=[("", _("All"))] + list(CreditEvent.Kind.choices),
     )
-    penalised_within = forms.TypedChoiceField(
+    penalised_within = TypedChoiceField(
         label=_("Penalised in the last"),
         required=False,
         coerce=int,
@@ -45,14 +46,14 @@ class OrganisationSearchForm(forms.Form):
     )
     event_from = forms.DateField(label=_("Events published from"), required=False)
     event_to = forms.DateField(label=_("to"), required=False)
-    sort = forms.ChoiceField(
+    sort = ChoiceField(
         label=_("Order"),
         required=False,
         choices=[("relevance", _("Relevance")), ("name", _("Name")), ("latest", _("Latest event"))],
     )
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=10**7)
     after = forms.CharField(required=False, max_length=500)
-    size = forms.TypedChoiceField(
+    size = TypedChoiceField(
         label=_("Results per page"),
         required=False,
         coerce=int,
@@ -121,7 +122,7 @@ class SiteSearchTabForm(forms.Form):
     TABS = (("credit", _("Credit records")), ("pages", _("Pages")))
 
     q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, strip=True)
-    tab = forms.ChoiceField(required=False, choices=TABS)
+    tab = ChoiceField(required=False, choices=TABS)
     page = forms.IntegerField(required=False, min_value=1, max_value=10**5)
 
     clean_q = OrganisationSearchForm.clean_q
