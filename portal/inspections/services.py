@@ -1,35 +1,54 @@
-"""Publishing and withdrawing inspection items. Every published change goes into the public
-history (`InspectionItemChange`) and the audit trail, in the transaction of the change."""
+"""Every write of the double-random office, in sections: the inspection items (each published
+change goes into the public history, `InspectionItemChange`), the subject and inspector
+directories (foreign workers privately), the annual plans, the draw (commit and reveal), and the
+inspection results (tasks, the on-site record, review, enforcement actions, the subject's answers
+to a notice, publication). Each writes the audit trail in the transaction of its change."""
 
+import contextlib
 import datetime
 import json
 import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Revision
 
+from portal.core import selectors as core_selectors
 from portal.core.audit import record
 from portal.core.models import Authority, Region, StaffMembership
 from portal.inspections import draw, selectors
+from portal.inspections.evidence import InspectedFile
 from portal.inspections.models import (
     Draw,
     DrawFile,
     DrawInspectorCode,
     DrawnInspection,
+    EnforcementAction,
+    InspectionEvidence,
     InspectionItem,
     InspectionItemChange,
+    InspectionItemRecord,
     InspectionPlan,
+    InspectionResult,
     Inspector,
     SubjectEntry,
+    WorkerInspectionRecord,
     WorkerSubjectEntry,
 )
 from portal.inspections.risk import risk_class_for, worker_risk_class_for
+from portal.inspections.signals import results_published
+from portal.records import credit
+from portal.records import services as records_services
+from portal.records.models import CreditEvent, OrganisationStatement, WorkerCreditEntry
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -686,29 +705,6 @@ def _organisation_ids_by_uscc(usccs: list[str]) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------
 # Inspection results: tasks, the on-site record, review, enforcement actions, publication
 # ---------------------------------------------------------------------------------------------
-# Imports of this section stay here, so it only appends to the module.
-
-import contextlib  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-from django.core.exceptions import PermissionDenied  # noqa: E402
-from django.core.files.base import ContentFile  # noqa: E402
-from django.utils import translation  # noqa: E402
-
-from portal.core import selectors as core_selectors  # noqa: E402
-from portal.inspections.evidence import InspectedFile  # noqa: E402
-from portal.inspections.models import (  # noqa: E402
-    EnforcementAction,
-    InspectionEvidence,
-    InspectionItemRecord,
-    InspectionResult,
-)
-from portal.inspections.signals import results_published  # noqa: E402
-from portal.records import credit  # noqa: E402
-from portal.records import services as records_services  # noqa: E402
-from portal.records.models import CreditEvent, OrganisationStatement  # noqa: E402
 
 RESULT_FIELDS = ("inspected_on", "place", "participants", "outcome", "severity")
 ITEM_RECORD_FIELDS = ("checklist", "compliant", "findings", "public_finding")
@@ -1374,10 +1370,6 @@ def inspection_results_publish(
 # task, their findings entered with the on-site record, filed on approval in their personal
 # credit file (外国人的个人信息要记入其个人信用档案), never on the public record.
 # ---------------------------------------------------------------------------------------------
-# Imports of this section stay here, so it only appends to the module.
-
-from portal.inspections.models import WorkerInspectionRecord  # noqa: E402
-from portal.records.models import WorkerCreditEntry  # noqa: E402
 
 WORKER_RECORD_FIELDS = ("compliant", "findings")
 
