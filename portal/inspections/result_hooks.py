@@ -19,6 +19,12 @@ admin_urlpatterns = [
         result_views.evidence_download,
         name="evidence",
     ),
+    path("<int:pk>/notice/", result_views.notice_download, name="notice"),
+    path(
+        "<int:pk>/enforcement/<int:action_pk>/notice/",
+        result_views.notice_download,
+        name="enforcement_notice",
+    ),
 ]
 
 

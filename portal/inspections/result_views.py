@@ -1,6 +1,7 @@
 """The inspection result pages in the Wagtail admin (registered in
 portal/inspections/result_hooks.py): the list (my tasks, to review, everything in my scope),
-a result's page with its actions, the on-site record form, and the evidence downloads.
+a result's page with its actions, the on-site record form, the evidence downloads and the
+notices to the subject (PDF, portal/inspections/notices.py).
 
 Thin views: who sees what and who may do what are `portal.inspections.selectors` (a result the
 user may not see answers 403), every change is a service of `portal.inspections.services`,
@@ -11,6 +12,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.core import audit
 from portal.core import selectors as core_selectors
 from portal.core.downloads import private_download
-from portal.inspections import selectors, services
+from portal.inspections import notices, selectors, services
 from portal.inspections.models import EnforcementAction, InspectionEvidence, InspectionResult
 from portal.inspections.result_forms import (
     ApproveForm,
@@ -217,14 +219,18 @@ def _detail(request: HttpRequest, result: InspectionResult, *, bound=None, statu
             }
         )
     inspection = result.inspection
+    enforcement_actions = list(
+        result.enforcement_actions.select_related("credit_event", "record__item")
+    )
+    for action in enforcement_actions:
+        action.notice_number = notices.notice_number(action)
     context = {
         "result": result,
         "inspection": inspection,
         "team": [inspector.full_name() for inspector in inspection.inspectors.all()],
         "item_records": selectors.item_records_of(result),
-        "enforcement_actions": result.enforcement_actions.select_related(
-            "credit_event", "record__item"
-        ),
+        "enforcement_actions": enforcement_actions,
+        "result_notice_number": (notices.notice_number(result) if result.notice_sent_on else ""),
         "may_enter": selectors.may_enter_result(request.user, result)
         and result.status in InspectionResult.EDITABLE_STATUSES,
         "actions": actions,
@@ -403,3 +409,40 @@ def _workers_context(user, result: InspectionResult) -> dict:
         if worker_records
         else [],
     }
+
+
+@forbidden_as_403
+@require_GET
+def notice_download(request: HttpRequest, pk: int, action_pk: int | None = None) -> FileResponse:
+    """The notice to the subject of a notified result, or with `action_pk` the advance notice
+    of one of its penalties (PDF; `?language=zh-hans`, the default, or `en`), for staff who may
+    see the result; 404 when there is no such notice. Audited as
+    `inspections.notice.downloaded` on the result or the penalty."""
+    _require_staff(request)
+    result = _result_or_403(request, pk)
+    language = request.GET.get("language", "zh-hans")
+    if language not in notices.NOTICE_LANGUAGES:
+        raise Http404
+    if action_pk is None:
+        notified = result if result.notice_sent_on is not None else None
+    else:
+        notified = (
+            result.enforcement_actions.select_related(
+                "credit_event__organisation", "credit_event__authority", "record__item", "result"
+            )
+            .filter(pk=action_pk)
+            .first()
+        )
+    if notified is None:
+        raise Http404
+    number = notices.notice_number(notified)
+    pdf = notices.notice_render(notified=notified, language=language)
+    audit.record(
+        action="inspections.notice.downloaded",
+        obj=notified,
+        actor=request.user,
+        data={"number": number, "language": language},
+    )
+    return private_download(
+        ContentFile(pdf), filename=f"{number}.pdf", content_type="application/pdf"
+    )

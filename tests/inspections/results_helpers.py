@@ -96,3 +96,22 @@ def approved(office, **kwargs):
     return services.inspection_result_approve(
         result=office.result, actor=office.reviewer, on=APPROVED_ON
     )
+
+
+def open_penalty(office, user, **overrides):
+    """Open a penalty on the failing GJ-01 of the office's approved result, two days after the
+    approval (as `user`, who may be refused)."""
+    values = {
+        "decision_number": "深人社罚〔2026〕17号",
+        "legal_basis": "《外国人在中国就业管理规定》第二十九条",
+        "facts": "该单位聘用1名未办理工作许可的外国人。",
+        "penalty": "罚款人民币1万元",
+        "severity": "ordinary",
+        "decided_on": APPROVED_ON + datetime.timedelta(days=2),
+        "on": APPROVED_ON + datetime.timedelta(days=2),
+    }
+    values.update(overrides)
+    record = records_by_code(office.result)["GJ-01"]
+    return services.enforcement_action_open(
+        result=office.result, item_record=record, actor=user, **values
+    )

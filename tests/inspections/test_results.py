@@ -24,6 +24,7 @@ from tests.inspections.results_helpers import (
     approved,
     enter,
     make_office,
+    open_penalty,
     records_by_code,
 )
 
@@ -169,27 +170,10 @@ def test_a_returned_result_goes_back_to_the_inspectors(office):
     assert not CreditEvent.objects.exists()
 
 
-def _open_penalty(office, user, **overrides):
-    values = {
-        "decision_number": "深人社罚〔2026〕17号",
-        "legal_basis": "《外国人在中国就业管理规定》第二十九条",
-        "facts": "该单位聘用1名未办理工作许可的外国人。",
-        "penalty": "罚款人民币1万元",
-        "severity": "ordinary",
-        "decided_on": APPROVED_ON + datetime.timedelta(days=2),
-        "on": APPROVED_ON + datetime.timedelta(days=2),
-    }
-    values.update(overrides)
-    record = records_by_code(office.result)["GJ-01"]
-    return services.enforcement_action_open(
-        result=office.result, item_record=record, actor=user, **values
-    )
-
-
 def test_an_enforcement_action_opens_an_unpublished_penalty_and_a_notice(office):
     approved(office)
     with pytest.raises(PermissionDenied):
-        _open_penalty(office, office.stranger)
+        open_penalty(office, office.stranger)
     with pytest.raises(ValidationError):  # a finding that complies opens nothing
         services.enforcement_action_open(
             result=office.result,
@@ -202,7 +186,7 @@ def test_an_enforcement_action_opens_an_unpublished_penalty_and_a_notice(office)
             severity="ordinary",
         )
 
-    action = _open_penalty(office, office.officer)
+    action = open_penalty(office, office.officer)
 
     penalty = action.credit_event
     assert penalty.kind == CreditEvent.Kind.PENALTY
@@ -223,7 +207,7 @@ def test_an_enforcement_action_opens_an_unpublished_penalty_and_a_notice(office)
 
 def test_nothing_is_public_before_the_window_ends(office, client):
     result = approved(office)
-    action = _open_penalty(office, office.officer)
+    action = open_penalty(office, office.officer)
     uscc = office.inspection.organisation.uscc
 
     # The last day of the result's window: nothing is due yet.
@@ -265,7 +249,7 @@ def test_a_statement_in_the_window_is_published_with_the_result(office):
 
 def test_a_hearing_request_holds_the_penalty_until_the_hearing(office):
     approved(office)
-    action = _open_penalty(office, office.officer)
+    action = open_penalty(office, office.officer)
     after_window = action.window_ends_on + datetime.timedelta(days=1)
     services.enforcement_hearing_request(
         action=action, actor=office.officer, requested_on=action.notice_sent_on
@@ -297,7 +281,7 @@ def test_a_hearing_request_holds_the_penalty_until_the_hearing(office):
 
 def test_the_command_publishes_after_the_window_once_and_dry_run_changes_nothing(office):
     result = approved(office)
-    action = _open_penalty(office, office.officer)
+    action = open_penalty(office, office.officer)
     day = action.window_ends_on + datetime.timedelta(days=1)
     audit_before = AuditEntry.objects.count()
 
