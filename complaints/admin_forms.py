@@ -6,7 +6,13 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintCategory
-from complaints.selectors import credit_events_for_outcome, officers_assignable
+from complaints.selectors import (
+    authorities_for_form,
+    credit_events_for_outcome,
+    officers_assignable,
+    officers_of_authority,
+)
+from portal.core.templatetags.bilingual import is_english
 
 MAX_TEXT = 20_000
 
@@ -112,3 +118,55 @@ class PublicationForm(forms.Form):
 
 class ApprovePublicationForm(forms.Form):
     """Approving needs no input: the button is the decision."""
+
+
+class TransferForm(forms.Form):
+    """Send the complaint to another authority (转办); the service checks where it may go."""
+
+    to_authority = forms.ModelChoiceField(
+        label=_("Send to"),
+        queryset=authorities_for_form(),
+        empty_label="—",
+        help_text=_(
+            "A complaint about an officer or an authority can only go to an authority above "
+            "the one complained about."
+        ),
+        error_messages={"invalid_choice": _("Choose a live authority from the list.")},
+    )
+    reason = _text(
+        _("Reason"),
+        help_text=_("Shown on the tracking page and e-mailed, with the authority it goes to."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_authority"].label_from_instance = lambda authority: (
+            f"{authority.name} ({authority.name_en})"
+            if is_english() and authority.name_en
+            else authority.name
+        )
+
+
+class SubjectOfficerForm(forms.Form):
+    """Correct the staff user matched to the officer complained about, or clear the match."""
+
+    officer = forms.ModelChoiceField(
+        label=_("Officer complained about"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("— nobody (clear the match) —"),
+        help_text=_("A staff member of the authority complained about; they never see it."),
+        error_messages={
+            "invalid_choice": _("Choose a staff member of the authority complained about.")
+        },
+    )
+    reason = _text(_("Reason for the correction"), help_text=_("Kept in the audit trail."))
+
+    def __init__(self, *args, complaint: Complaint, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["officer"]
+        field.queryset = officers_of_authority(complaint.subject_authority)
+        field.initial = complaint.subject_officer_id
+        field.label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+        )

@@ -31,6 +31,8 @@ from complaints.admin_forms import (
     PublicationForm,
     QueueFilterForm,
     RequestInformationForm,
+    SubjectOfficerForm,
+    TransferForm,
 )
 from complaints.models import Complaint, ComplaintAttachment
 from portal.core import audit
@@ -82,6 +84,20 @@ ACTIONS = {
             complaint=c, actor=user, new_deadline=d["new_deadline"], reason=d["reason"]
         ),
     ),
+    "transfer": (
+        TransferForm,
+        Complaint.OPEN_STATUSES,
+        lambda c, user, d: services.complaint_transfer(
+            complaint=c, actor=user, to_authority=d["to_authority"], reason=d["reason"]
+        ),
+    ),
+    "officer-match": (
+        SubjectOfficerForm,
+        None,
+        lambda c, user, d: services.complaint_subject_officer_correct(
+            complaint=c, actor=user, officer=d["officer"], reason=d["reason"]
+        ),
+    ),
     "conclude": (
         ConcludeForm,
         (
@@ -115,6 +131,11 @@ ACTION_CONDITIONS = {
         and c.publication_approved_at is None
         and c.publication_written_by_id != user.pk
     ),
+    # Correcting the matched officer: complaints about an officer, for their supervisors.
+    "officer-match": lambda c, user: (
+        c.subject_kind == Complaint.SubjectKind.OFFICER
+        and selectors.may_correct_subject_officer(user, c)
+    ),
 }
 ACTION_TITLES = {
     "assign": gettext_lazy("Assign"),
@@ -123,6 +144,8 @@ ACTION_TITLES = {
     "not-accept": gettext_lazy("Do not accept"),
     "request-information": gettext_lazy("Request information"),
     "extend": gettext_lazy("Extend the deadline"),
+    "transfer": gettext_lazy("Transfer to another authority"),
+    "officer-match": gettext_lazy("Correct the officer complained about"),
     "conclude": gettext_lazy("Conclude"),
     "publication": gettext_lazy("Write the anonymised outcome for publication"),
     "approve-publication": gettext_lazy("Approve and publish the anonymised outcome"),
@@ -137,7 +160,7 @@ def _may_handle(request: HttpRequest) -> None:
 
 def _form(name: str, complaint: Complaint, data=None):
     form_class = ACTIONS[name][0]
-    if form_class in (AssignForm, ConcludeForm):
+    if form_class in (AssignForm, ConcludeForm, SubjectOfficerForm):
         return form_class(data, complaint=complaint, prefix=name)
     return form_class(data, prefix=name)
 
@@ -187,10 +210,12 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, complaint: Complaint, *, bound=None, status: int = 200):
     forms = []
     for name, (_form_class, statuses, _call) in ACTIONS.items():
-        if statuses is not None and complaint.status not in statuses:
+        # The action just refused is shown with its message even where it is not offered.
+        refused = bound is not None and bound[0] == name
+        if not refused and statuses is not None and complaint.status not in statuses:
             continue
         condition = ACTION_CONDITIONS.get(name)
-        if condition is not None and not condition(complaint, request.user):
+        if not refused and condition is not None and not condition(complaint, request.user):
             continue
         form = bound[1] if bound is not None and bound[0] == name else _form(name, complaint)
         forms.append(
@@ -201,7 +226,7 @@ def _detail(request: HttpRequest, complaint: Complaint, *, bound=None, status: i
                 "url": reverse("complaints_admin:action", args=[complaint.pk, name]),
             }
         )
-    events = list(complaint.events.prefetch_related("attachments"))
+    events = list(complaint.events.select_related("authority").prefetch_related("attachments"))
     deadline = complaint.current_deadline
     context = {
         "complaint": complaint,
@@ -213,7 +238,7 @@ def _detail(request: HttpRequest, complaint: Complaint, *, bound=None, status: i
         "supplement_to_visible": complaint.supplement_to_id is not None
         and selectors.complaint_visible(request.user, complaint.supplement_to),
         "deadline": deadline,
-        "overdue": deadline is not None and deadline < timezone.localdate(),
+        "overdue": complaint.is_overdue(timezone.localdate()),
         "actions": forms,
     }
     return render(request, "complaints/admin/detail.html", context, status=status)
@@ -245,6 +270,9 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             form.add_error(None, message)
         return _detail(request, complaint, bound=(action, form), status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_TITLES[action]})
+    if not selectors.complaint_visible(request.user, complaint):
+        # Sent to an authority out of the user's scope: its page is no longer theirs.
+        return redirect("complaints_admin:queue")
     return redirect("complaints_admin:detail", pk=complaint.pk)
 
 

@@ -30,3 +30,20 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if kind == Holiday.Kind.WORKING_DAY or day.weekday() < 5:
             remaining -= 1
     return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days come after `start` up to and including `end` (0 when `end` is not
+    later): the inverse of `add_working_days`, whose convention it shares (the first day does
+    not count). A request for information made on Friday and answered on Monday took 1."""
+    exceptions = _exceptions()
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        kind = exceptions.get(day)
+        if kind == Holiday.Kind.HOLIDAY:
+            continue
+        if kind == Holiday.Kind.WORKING_DAY or day.weekday() < 5:
+            count += 1
+    return count

@@ -192,6 +192,10 @@ class Complaint(models.Model):
         verbose_name=_("assigned to"),
     )
     conclusion_deadline = models.DateField(_("conclusion deadline"), null=True, blank=True)
+    # The day a request for information stopped the clock (补正期间不计入办理时限); None while it
+    # runs. The answer moves the current deadline later by the working days since then
+    # (complaints.services.complaint_information_provide).
+    clock_stopped_on = models.DateField(_("clock stopped on"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     outcome_credit_event = models.ForeignKey(
         "records.CreditEvent",
@@ -264,6 +268,12 @@ class Complaint(models.Model):
             return self.conclusion_deadline or self.acceptance_deadline
         return None
 
+    def is_overdue(self, today: "datetime.date") -> bool:
+        """Whether the current deadline has passed. While the clock is stopped (information
+        requested) time does not run: overdue only if it had passed on the day it stopped."""
+        deadline = self.current_deadline
+        return deadline is not None and deadline < (self.clock_stopped_on or today)
+
     @property
     def subject_display(self) -> str:
         """Whom it is about, as the complainant named it (public to the holder of the code)."""
@@ -291,6 +301,7 @@ class ComplaintEvent(models.Model):
         CONCLUDED = "concluded", _("concluded")
         REVIEW_REQUESTED = "review_requested", _("review requested")
         SUPPLEMENT_JOINED = "supplement_joined", _("added to an earlier complaint")
+        TRANSFERRED = "transferred", _("transferred to another authority")
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
@@ -301,6 +312,15 @@ class ComplaintEvent(models.Model):
     private_text = models.TextField(_("complainant's text (staff only)"), blank=True)
     occurred_at = models.DateTimeField(_("date"))
     deadline = models.DateField(_("deadline of the next step"), null=True, blank=True)
+    # The authority a transfer sent the complaint to (public: the complainant sees where it went).
+    authority = models.ForeignKey(
+        "core.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent to"),
+    )
 
     class Meta:
         ordering = ["complaint_id", "occurred_at", "id"]

@@ -16,6 +16,7 @@ from portal.core.process_cache import ProcessCache
 from portal.core.selectors import (
     authorities_in_scope,
     authorities_public,
+    authority_in_scope,
     has_role_anywhere,
     memberships_of,
 )
@@ -186,18 +187,22 @@ def complaints_queue(
     today: datetime.date | None = None,
 ) -> QuerySet[Complaint]:
     """The complaints `user` sees, filtered, oldest deadline first, each annotated with
-    `deadline_now` (the deadline of the step it waits for) and `is_overdue`."""
+    `deadline_now` (the deadline of the step it waits for) and `is_overdue` (as
+    `Complaint.is_overdue`: not while the clock is stopped, unless it was late already)."""
     today = today or timezone.localdate()
     queryset = _with_current_deadline(
         complaints_visible_to(user).select_related(
             "category", "routed_authority", "assigned_officer", "subject_organisation"
         )
     ).annotate(
+        # While information is requested the clock is stopped: the day it stopped stands for
+        # today (as Complaint.is_overdue).
+        clock_day=Coalesce("clock_stopped_on", Value(today), output_field=DateField()),
         is_overdue=Case(
-            When(deadline_now__lt=today, then=Value(True)),
+            When(deadline_now__lt=F("clock_day"), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
-        )
+        ),
     )
     if status:
         queryset = queryset.filter(status=status)
@@ -220,6 +225,7 @@ def complaint_for_staff(user, pk: int) -> Complaint | None:
             "subject_authority",
             "subject_region",
             "assigned_officer",
+            "subject_officer",
             "outcome_credit_event",
             "supplement_to",
         )
@@ -255,6 +261,45 @@ def officers_assignable(complaint: Complaint) -> list:
         .order_by("username")
     )
     return [user for user in candidates if complaint_visible(user, complaint)]
+
+
+def transfer_targets(complaint: Complaint) -> QuerySet[Authority]:
+    """The live authorities `complaint` may be sent to by hand (转办), its own excepted. A
+    complaint about an officer or an authority may go only where rule 3 lets staff see it: an
+    authority above the one complained about (its parent or the national authority), or the
+    national authority itself when that is the one complained about."""
+    queryset = authorities_public().exclude(pk=complaint.routed_authority_id)
+    if complaint.subject_kind not in ABOUT_STAFF:
+        return queryset
+    subject = complaint.subject_authority
+    if subject is None:
+        return queryset.none()
+    if subject.parent_id is None:
+        return queryset.filter(pk=subject.pk)
+    return queryset.filter(Q(pk=subject.parent_id) | Q(children__pk=subject.parent_id)).distinct()
+
+
+def officers_of_authority(authority: Authority | None) -> QuerySet:
+    """The active staff users with a membership at `authority` (any role), by user name: whom
+    a complaint about one of its officers may name."""
+    if authority is None:
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(staff_memberships__authority=authority, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def may_correct_subject_officer(user, complaint: Complaint) -> bool:
+    """Whether `user` may correct the officer matched to `complaint`: a supervisor (or a
+    superuser) who may see it, with its authority in their supervising scope."""
+    if not complaint_visible(user, complaint):
+        return False
+    return user.is_superuser or authority_in_scope(
+        user, complaint.routed_authority, roles=SUPERVISING_ROLES
+    )
 
 
 def credit_events_for_outcome(complaint: Complaint) -> QuerySet[CreditEvent]:
@@ -294,12 +339,12 @@ def complaints_workload(user, *, today: datetime.date | None = None) -> list[Aut
     visible = (
         _with_current_deadline(complaints_visible_to(user))
         .filter(status__in=Complaint.OPEN_STATUSES, routed_authority_id__in=list(rows))
-        .values_list("routed_authority_id", "received_at", "deadline_now")
+        .values_list("routed_authority_id", "received_at", "deadline_now", "clock_stopped_on")
     )
-    for authority_id, received_at, deadline in visible:
+    for authority_id, received_at, deadline, clock_stopped_on in visible:
         row = rows[authority_id]
         row.open += 1
-        if deadline is not None and deadline < today:
+        if deadline is not None and deadline < (clock_stopped_on or today):
             row.overdue += 1
         age = (today - timezone.localtime(received_at).date()).days
         for index, (_label, first, last) in enumerate(AGEING_BANDS):

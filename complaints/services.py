@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import codes
 from complaints.attachments import InspectedFile, attachment_storage
-from complaints.calendar import add_working_days
+from complaints.calendar import add_working_days, working_days_between
 from complaints.models import (
     Complaint,
     ComplaintAttachment,
@@ -24,7 +24,13 @@ from complaints.models import (
     ComplaintEvent,
     ComplaintNote,
 )
-from complaints.selectors import complaint_visible
+from complaints.selectors import (
+    ABOUT_STAFF,
+    complaint_visible,
+    may_correct_subject_officer,
+    officers_of_authority,
+    transfer_targets,
+)
 from complaints.tasks import seal, send_confirmation, send_status_change
 from portal.core import audit
 from portal.core.models import Authority, Region
@@ -278,6 +284,8 @@ class TrackedStep:
     public_text: str
     occurred_at: datetime.datetime
     deadline: datetime.date | None
+    # Where a transfer sent it.
+    authority: Authority | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +311,8 @@ class TrackedComplaint:
     rating: int | None = None
     review_until: datetime.date | None = None
     may_join_earlier: bool = False
+    # Since when the clock is stopped, waiting for the complainant's answer.
+    clock_stopped_on: datetime.date | None = None
 
 
 def complaint_get_for_holder(*, tracking_number: str, access_code: str) -> Complaint | None:
@@ -369,8 +379,9 @@ def complaint_tracked(complaint: Complaint) -> TrackedComplaint:
                 public_text=event.public_text,
                 occurred_at=event.occurred_at,
                 deadline=event.deadline,
+                authority=event.authority,
             )
-            for event in complaint.events.all()
+            for event in complaint.events.select_related("authority")
         ],
         current_deadline=complaint.current_deadline,
         enforcement_action=complaint.outcome_credit_event,
@@ -379,6 +390,9 @@ def complaint_tracked(complaint: Complaint) -> TrackedComplaint:
         rating=complaint.satisfaction_rating,
         review_until=review_until,
         may_join_earlier=complaint_supplement_offer(complaint) is not None,
+        clock_stopped_on=complaint.clock_stopped_on
+        if complaint.status == Complaint.Status.INFORMATION_REQUESTED
+        else None,
     )
 
 
@@ -433,6 +447,12 @@ def _invalid_step(complaint: Complaint) -> ValidationError:
     )
 
 
+def _clock_run(complaint: Complaint) -> dict:
+    """The change that lets a stopped clock run again when a step ends a request for
+    information without an answer (nothing when it runs)."""
+    return {"clock_stopped_on": None} if complaint.clock_stopped_on is not None else {}
+
+
 def _change(
     *,
     complaint: Complaint,
@@ -447,10 +467,14 @@ def _change(
     data: dict | None = None,
     check_handler: bool = True,
     notify: bool = True,
+    notify_always: bool = False,
+    event_authority: Authority | None = None,
 ) -> ComplaintEvent | None:
     """Apply `changes` to the locked complaint (if its status is in `allowed_from`), add the
     timeline step, write the audit entry `complaints.complaint.<action>` with before and after,
-    and enqueue the e-mail when the status changed. Returns the step."""
+    and enqueue the e-mail when the status changed (or always, with `notify_always`, for a step
+    that the complainant must hear of though the status stays, such as a transfer). Returns the
+    step."""
     if check_handler:
         _handler_check(actor=actor, complaint=complaint)
     fields = sorted(set(changes) | {"status"})
@@ -473,6 +497,7 @@ def _change(
                 private_text=private_text,
                 occurred_at=timezone.now(),
                 deadline=deadline,
+                authority=event_authority,
             )
         audit.record(
             action=f"complaints.complaint.{action}",
@@ -485,7 +510,7 @@ def _change(
                 **(data or {}),
             },
         )
-        if notify and event is not None and before["status"] != after["status"]:
+        if notify and event is not None and (notify_always or before["status"] != after["status"]):
             _notify(locked, event)
     for name, value in changes.items():
         setattr(complaint, name, value)
@@ -540,7 +565,11 @@ def complaint_accept(*, complaint: Complaint, actor, public_text: str = "") -> C
         actor=actor,
         action="accepted",
         allowed_from=(Complaint.Status.RECEIVED, Complaint.Status.INFORMATION_REQUESTED),
-        changes={"status": Complaint.Status.ACCEPTED, "conclusion_deadline": deadline},
+        changes={
+            "status": Complaint.Status.ACCEPTED,
+            "conclusion_deadline": deadline,
+            **_clock_run(complaint),
+        },
         event_kind=ComplaintEvent.Kind.ACCEPTED,
         public_text=public_text.strip(),
         deadline=deadline,
@@ -557,7 +586,11 @@ def complaint_not_accept(*, complaint: Complaint, actor, reason: str, rule: str)
         actor=actor,
         action="not_accepted",
         allowed_from=(Complaint.Status.RECEIVED, Complaint.Status.INFORMATION_REQUESTED),
-        changes={"status": Complaint.Status.NOT_ACCEPTED, "concluded_at": timezone.now()},
+        changes={
+            "status": Complaint.Status.NOT_ACCEPTED,
+            "concluded_at": timezone.now(),
+            **_clock_run(complaint),
+        },
         event_kind=ComplaintEvent.Kind.NOT_ACCEPTED,
         public_text=f"{reason.strip()}\n{rule.strip()}",
         data={"reason": reason.strip(), "rule": rule.strip()},
@@ -567,7 +600,13 @@ def complaint_not_accept(*, complaint: Complaint, actor, reason: str, rule: str)
 def complaint_request_information(*, complaint: Complaint, actor, text: str) -> ComplaintEvent:
     """Ask the complainant for more information: `text` is public to the holder of the code
     (and e-mailed); they answer on the tracking page (`complaint_information_provide`).
-    Audited as `complaints.complaint.information_requested`."""
+
+    The request stops the clock of the current deadline (acceptance, or conclusion once
+    accepted) from today (`clock_stopped_on`): the answer moves that deadline later by the
+    working days it took. Accepting, not accepting or concluding meanwhile ends the request
+    without an answer; nothing moves then (the paused deadline is replaced or no longer runs).
+    There is no other way for a request to lapse. Audited as
+    `complaints.complaint.information_requested`."""
     if not text.strip():
         raise ValidationError(_("Say what information you need."), code="text_required")
     return _change(
@@ -579,7 +618,10 @@ def complaint_request_information(*, complaint: Complaint, actor, text: str) -> 
             Complaint.Status.ACCEPTED,
             Complaint.Status.UNDER_INVESTIGATION,
         ),
-        changes={"status": Complaint.Status.INFORMATION_REQUESTED},
+        changes={
+            "status": Complaint.Status.INFORMATION_REQUESTED,
+            "clock_stopped_on": timezone.localdate(),
+        },
         event_kind=ComplaintEvent.Kind.INFORMATION_REQUESTED,
         public_text=text.strip(),
     )
@@ -619,6 +661,127 @@ def complaint_deadline_extend(
     )
 
 
+def complaint_transfer(
+    *, complaint: Complaint, actor, to_authority: Authority, reason: str
+) -> ComplaintEvent:
+    """Send an open complaint to another authority by hand (转办), e.g. when the organisation is
+    in fact in another city, with a reason the complainant reads. Its staff then see it and the
+    former authority's no longer do (unless it is in their scope as supervisors).
+
+    Rules, kept simple: only while open (not concluded or not accepted); to a live authority
+    other than the present one; a complaint about an officer or an authority only to an
+    authority that may see it (`complaints.selectors.complaint_transfer_refusal`: the level
+    above the authority complained about). The assignment is cleared and the status stays.
+    Not yet accepted: the acceptance deadline starts again from today, in working days of its
+    category (and a stopped clock stops again from today). Accepted: the conclusion deadline
+    stays (the new authority may extend it, with a reason).
+
+    The timeline says where it went and why (no staff names); the complainant is e-mailed.
+    Audited as `complaints.complaint.transferred` with before and after."""
+    _handler_check(actor=actor, complaint=complaint)
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the transfer."), code="reason_required")
+    if to_authority is None:
+        raise ValidationError(_("Choose the authority to send it to."), code="authority_required")
+    with transaction.atomic():
+        # Decide on the locked row, so that an acceptance at the same moment is not undone.
+        locked = (
+            Complaint.objects.select_for_update()
+            .select_related("subject_authority", "category")
+            .get(pk=complaint.pk)
+        )
+        if locked.status not in Complaint.OPEN_STATUSES:
+            raise _invalid_step(locked)
+        if to_authority.pk == locked.routed_authority_id:
+            raise ValidationError(
+                _("The complaint is already handled by this authority."), code="same_authority"
+            )
+        if not transfer_targets(locked).filter(pk=to_authority.pk).exists():
+            if locked.subject_kind in ABOUT_STAFF:
+                raise ValidationError(
+                    _(
+                        "A complaint about an officer or an authority can only go to an "
+                        "authority above the one complained about, which supervises it."
+                    ),
+                    code="transfer_not_supervising",
+                )
+            raise ValidationError(
+                _("This authority cannot take complaints now."), code="authority_not_live"
+            )
+        today = timezone.localdate()
+        changes: dict = {"routed_authority": to_authority, "assigned_officer": None}
+        deadline = locked.current_deadline
+        if locked.conclusion_deadline is None:
+            deadline = add_working_days(today, locked.category.acceptance_days)
+            changes["acceptance_deadline"] = deadline
+            if locked.clock_stopped_on is not None:
+                changes["clock_stopped_on"] = today
+        return _change(
+            complaint=complaint,
+            actor=actor,
+            action="transferred",
+            allowed_from=Complaint.OPEN_STATUSES,
+            changes=changes,
+            event_kind=ComplaintEvent.Kind.TRANSFERRED,
+            public_text=reason.strip(),
+            deadline=deadline,
+            data={
+                "from_authority": locked.routed_authority_id,
+                "to_authority": to_authority.pk,
+                "reason": reason.strip(),
+            },
+            check_handler=False,
+            notify_always=True,
+            event_authority=to_authority,
+        )
+
+
+def complaint_subject_officer_correct(*, complaint: Complaint, actor, officer, reason: str) -> None:
+    """Correct the staff user that intake matched to the officer a complaint is about
+    (`complaint_subject_officer_match`), or clear the match (`officer` None), with a reason.
+
+    Only a supervisor who may see the complaint, with the complaint in their supervising scope
+    (`complaints.selectors.may_correct_subject_officer`); only for a complaint about an
+    officer's conduct; the officer must be a staff member of the authority complained about.
+    The newly matched officer stops seeing the complaint at once (and loses its assignment if
+    they had it); one matched wrongly sees it again only where the visibility rules let them.
+    Not on the public timeline (it names staff); audited as
+    `complaints.complaint.subject_officer_corrected` with before and after."""
+    if not may_correct_subject_officer(actor, complaint):
+        raise PermissionDenied("Only a supervisor of this complaint may correct the match.")
+    if complaint.subject_kind != SubjectKind.OFFICER:
+        raise ValidationError(
+            _("Only a complaint about an officer's conduct names an officer."),
+            code="not_about_an_officer",
+        )
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the correction."), code="reason_required")
+    if (
+        officer is not None
+        and not officers_of_authority(complaint.subject_authority).filter(pk=officer.pk).exists()
+    ):
+        raise ValidationError(
+            _("Choose a staff member of the authority complained about."),
+            code="officer_other_authority",
+        )
+    if (officer.pk if officer else None) == complaint.subject_officer_id:
+        raise ValidationError(
+            _("This is already the officer matched to the complaint."), code="unchanged"
+        )
+    changes: dict = {"subject_officer": officer}
+    if officer is not None and complaint.assigned_officer_id == officer.pk:
+        changes["assigned_officer"] = None
+    _change(
+        complaint=complaint,
+        actor=actor,
+        action="subject_officer_corrected",
+        allowed_from=None,
+        changes=changes,
+        event_kind=None,
+        data={"reason": reason.strip()},
+    )
+
+
 def complaint_conclude(
     *, complaint: Complaint, actor, outcome: str, credit_event: CreditEvent | None = None
 ) -> ComplaintEvent:
@@ -649,6 +812,7 @@ def complaint_conclude(
             "status": Complaint.Status.CONCLUDED,
             "concluded_at": timezone.now(),
             "outcome_credit_event": credit_event,
+            **_clock_run(complaint),
         },
         event_kind=ComplaintEvent.Kind.CONCLUDED,
         public_text=outcome.strip(),
@@ -667,27 +831,49 @@ def complaint_information_provide(
     """The complainant answers a request for information with text and more evidence (inspected
     as at intake, at most `MAX_FILES` in all per answer). The answer is for the staff only; the
     timeline shows that it came. The case goes back to where it was: under investigation once
-    accepted, otherwise received. Audited as `complaints.complaint.information_provided`."""
+    accepted, otherwise received.
+
+    The clock starts again (补正期间不计入办理时限): the current deadline (conclusion once
+    accepted, otherwise acceptance) moves later by the working days the request was open,
+    counted with the holiday calendar from the day of the request, which does not count (the
+    clock ran that day), up to and including the day of the answer (`working_days_between`):
+    asked on Friday and answered on Monday moves it by one working day; answered the same day,
+    not at all. The answer's timeline step shows the new deadline. Audited as
+    `complaints.complaint.information_provided` with the deadline before and after and the
+    working days paused."""
     if not text.strip() and not attachments:
         raise ValidationError(_("Write your answer or attach a file."), code="answer_required")
-    back_to = (
-        Complaint.Status.UNDER_INVESTIGATION
-        if complaint.conclusion_deadline is not None
-        else Complaint.Status.RECEIVED
-    )
     with transaction.atomic():
+        # Read the deadline and the day the clock stopped under the lock, so that an extension
+        # written at the same moment is moved, not overwritten.
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status != Complaint.Status.INFORMATION_REQUESTED:
+            raise _invalid_step(locked)
+        accepted = locked.conclusion_deadline is not None
+        deadline_field = "conclusion_deadline" if accepted else "acceptance_deadline"
+        back_to = Complaint.Status.UNDER_INVESTIGATION if accepted else Complaint.Status.RECEIVED
+        changes: dict = {"status": back_to, "clock_stopped_on": None}
+        paused = 0
+        if locked.clock_stopped_on is not None:
+            paused = working_days_between(locked.clock_stopped_on, timezone.localdate())
+        new_deadline = add_working_days(getattr(locked, deadline_field), paused)
+        changes[deadline_field] = new_deadline
         event = _change(
             complaint=complaint,
             actor=None,
             action="information_provided",
             allowed_from=(Complaint.Status.INFORMATION_REQUESTED,),
-            changes={"status": back_to},
+            changes=changes,
             event_kind=ComplaintEvent.Kind.INFORMATION_PROVIDED,
             private_text=text.strip(),
-            deadline=complaint.current_deadline,
+            deadline=new_deadline,
             data={
                 "by": "complainant",
                 "attachments": [item.sha256 for item in attachments],
+                "clock_stopped_on": locked.clock_stopped_on.isoformat()
+                if locked.clock_stopped_on
+                else None,
+                "working_days_paused": paused,
             },
             check_handler=False,
         )
