@@ -1,8 +1,11 @@
-"""Template tags for the site chrome (menu, home link), usable from every template."""
+"""Template tags for the site chrome (the site header with its menu), usable from every template."""
+
+import secrets
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
@@ -22,39 +25,45 @@ def _localized_home(request) -> Page | None:
     return site.root_page.localized
 
 
-# The chrome of every page (the home link and the menu) costs half a dozen queries to work out
-# and changes only with a publication: kept per process under the page cache's generation,
-# which every publication changes (cms/page_cache.py), so it is never older than the last one.
-_chrome: ProcessCache[tuple[str, str]] = ProcessCache("cms.chrome")
+# The site header of every page (the home link, the menu, the other links, the language switch)
+# costs half a dozen queries and some 2 ms of rendering to work out, and changes only with a
+# publication: it is rendered once per process, site and language under the page cache's
+# generation, which every publication changes (cms/page_cache.py), so it is never older than the
+# last one. The one part that differs per request, the address the language switch returns to,
+# is a slot filled in per request.
+_chrome: ProcessCache[str] = ProcessCache("cms.chrome")
+# Random, so that no text of a page can collide with it.
+_NEXT_SLOT = f"next-slot-{secrets.token_hex(16)}"
 
 
-def _site_chrome(request) -> tuple[str, str]:
-    """(the home page's URL, the menu's `<li>` items) for the request's site and language."""
-
-    def load() -> tuple[str, str]:
-        home = _localized_home(request)
-        if home is None:
-            return "/", ""
+def _site_header_render(request) -> str:
+    home = _localized_home(request)
+    menu_items = ""
+    if home is not None:
         pages = home.get_children().live().public().in_menu()
-        menu = render_to_string("cms/_menu_items.html", {"menu_pages": pages}, request=request)
-        return home.get_url(request) or "/", menu
+        menu_items = render_to_string(
+            "cms/_menu_items.html", {"menu_pages": pages}, request=request
+        )
+    context = {
+        "home_url": (home.get_url(request) if home is not None else None) or "/",
+        "menu_items": mark_safe(menu_items),  # noqa: S308 - our own template
+        "next_slot": _NEXT_SLOT,
+    }
+    return render_to_string("cms/_site_header.html", context, request=request)
 
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> str:
+    """The inside of the site's `<header>` in the current language, returning to this page."""
+    request = context.get("request")
     if request is None:
-        return load()
-    key = (page_cache_generation(request), translation.get_language(), request.get_host())
-    return _chrome.get(key, load)
-
-
-@register.simple_tag(takes_context=True)
-def cms_home_url(context) -> str:
-    """The home page in the current language (the Chinese one where there is no translation)."""
-    return _site_chrome(context.get("request"))[0]
-
-
-@register.simple_tag(takes_context=True)
-def cms_menu_items(context) -> str:
-    """`<li>` links to the home page's children marked "show in menus", in the current language."""
-    return mark_safe(_site_chrome(context.get("request"))[1])  # noqa: S308 - our own template
+        header = _site_header_render(None)
+        path = "/"
+    else:
+        key = (page_cache_generation(request), translation.get_language(), request.get_host())
+        header = _chrome.get(key, lambda: _site_header_render(request))
+        path = request.get_full_path()
+    return mark_safe(header.replace(_NEXT_SLOT, escape(path), 1))  # noqa: S308 - escaped above
 
 
 @register.simple_tag
