@@ -632,7 +632,8 @@ def complaint_deadline_extend(
 ) -> ComplaintEvent:
     """Extend the deadline of the step the complaint waits for (acceptance while received,
     conclusion once accepted) to `new_deadline`, later than the current one, with a reason
-    that the complainant sees. Audited as `complaints.complaint.deadline_extended`."""
+    that the complainant sees and is e-mailed. Audited as
+    `complaints.complaint.deadline_extended`."""
     if not reason.strip():
         raise ValidationError(_("Give the reason for the extension."), code="reason_required")
     current = complaint.current_deadline
@@ -658,6 +659,8 @@ def complaint_deadline_extend(
         event_kind=ComplaintEvent.Kind.DEADLINE_EXTENDED,
         public_text=reason.strip(),
         deadline=new_deadline,
+        # The status stays, but the complainant is told, as the form promises.
+        notify_always=True,
     )
 
 

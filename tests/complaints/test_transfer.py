@@ -16,6 +16,7 @@ from complaints.services import (
     complaint_accept,
     complaint_assign,
     complaint_conclude,
+    complaint_deadline_extend,
     complaint_transfer,
 )
 from portal.core.models import AuditEntry, Region
@@ -236,4 +237,28 @@ def test_the_complainant_is_emailed_where_it_went(authorities, wages):
     assert filed.complaint.tracking_number in message.subject
     assert f"Transferred to: {authorities['guangzhou'].name_en}" in message.body
     assert REASON in message.body
+    assert officer.username not in message.body
+
+
+@worker
+def test_an_extended_deadline_is_emailed_with_its_reason(authorities, wages):
+    filed = file(wages, "x")
+    officer = member(authorities["shenzhen"])
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    mail.outbox.clear()
+    later = add_working_days(filed.complaint.acceptance_deadline, 5)
+
+    complaint_deadline_extend(
+        complaint=filed.complaint,
+        actor=officer,
+        new_deadline=later,
+        reason="The employer's records are held in another city.",
+    )
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    [message] = mail.outbox
+    assert message.to == ["worker@example.org"]
+    assert filed.complaint.tracking_number in message.subject
+    assert f"Next step due by: {later.isoformat()}" in message.body
+    assert "The employer's records are held in another city." in message.body
     assert officer.username not in message.body
