@@ -37,8 +37,9 @@ def browser_executable() -> str:
 # axe-core -------------------------------------------------------------------------------------
 
 
-def axe_violations(page) -> list[dict]:
-    """Run axe-core in the page and return its WCAG 2.1 A/AA violations (all impacts)."""
+def axe_violations(page, tags: list[str] = AXE_TAGS) -> list[dict]:
+    """Run axe-core in the page and return its violations (all impacts) of the rules with these
+    tags (by default WCAG 2.1 A/AA)."""
     assert AXE_SCRIPT.exists(), f"{AXE_SCRIPT} is missing: {SETUP_HINT}"
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(content=AXE_SCRIPT.read_text(encoding="utf-8"))
@@ -47,7 +48,7 @@ def axe_violations(page) -> list[dict]:
             runOnly: {type: "tag", values: tags},
             resultTypes: ["violations"],
         })""",
-        AXE_TAGS,
+        tags,
     )
     return results["violations"]
 
