@@ -168,7 +168,28 @@ class InspectionItemChange(models.Model):
 RISK_CLASSES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
 
 
-class SubjectEntry(models.Model):
+class DirectoryPeriod(models.Model):
+    """What every row of a directory of subjects keeps: one dated period (entered, and exited
+    with a reason once no longer eligible; a return opens a new row) with the risk class, its
+    reasons and the date of the last inspection, kept current on the open row."""
+
+    risk_class = models.CharField(_("risk class"), max_length=1, choices=RISK_CLASSES)
+    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
+    last_inspected_on = models.DateField(_("last inspected on"), null=True, blank=True)
+    entered_on = models.DateField(_("entered on"))
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.exited_on is None
+
+
+class SubjectEntry(DirectoryPeriod):
     """One period of an organisation in a province's subject directory (检查对象名录库).
 
     Entries and exits are kept as dated rows: an organisation enters when it becomes eligible
@@ -191,13 +212,6 @@ class SubjectEntry(models.Model):
         verbose_name=_("province"),
         limit_choices_to={"level": 1},
     )
-    risk_class = models.CharField(_("risk class"), max_length=1, choices=RISK_CLASSES)
-    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
-    last_inspected_on = models.DateField(_("last inspected on"), null=True, blank=True)
-    entered_on = models.DateField(_("entered on"))
-    exited_on = models.DateField(_("exited on"), null=True, blank=True)
-    exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["province_id", "organisation_id", "-entered_on"]
@@ -214,10 +228,6 @@ class SubjectEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} @ {self.province_id} ({self.risk_class})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.exited_on is None
 
 
 class Inspector(ClusterableModel):
@@ -752,7 +762,7 @@ class EnforcementAction(StatementWindow):
 # ---------------------------------------------------------------------------------------------
 
 
-class WorkerSubjectEntry(models.Model):
+class WorkerSubjectEntry(DirectoryPeriod):
     """STAFF ONLY: one period of a foreign worker in a province's subject directory.
 
     A worker is eligible while they hold a valid work permit (status valid, its dates covering
@@ -784,13 +794,6 @@ class WorkerSubjectEntry(models.Model):
         related_name="+",
         verbose_name=_("employer"),
     )
-    risk_class = models.CharField(_("risk class"), max_length=1, choices=RISK_CLASSES)
-    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
-    last_inspected_on = models.DateField(_("last inspected on"), null=True, blank=True)
-    entered_on = models.DateField(_("entered on"))
-    exited_on = models.DateField(_("exited on"), null=True, blank=True)
-    exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["province_id", "worker_id", "-entered_on"]
@@ -810,10 +813,6 @@ class WorkerSubjectEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} @ {self.province_id} ({self.risk_class})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.exited_on is None
 
 
 class WorkerInspectionRecord(models.Model):

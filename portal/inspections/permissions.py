@@ -262,10 +262,13 @@ class SubjectEntryPermissionPolicy(ScopedPermissionPolicy):
 
     rules = {"view": ALL_ROLES}
     authority_path = None
+    # The organisation whose registered region places an entry in a prefecture (属地).
+    organisation_field = "organisation"
 
     def scope_q(self, user, roles: frozenset[str]) -> Q:
         if selectors.has_national_role(user, roles=roles):
             return Q()
+        in_prefecture = f"{self.organisation_field}__region__code__startswith"
         condition = Q(pk__in=[])
         for level, region in selectors.authorities_in_scope(user, roles=roles).values_list(
             "level", "region_id"
@@ -276,9 +279,7 @@ class SubjectEntryPermissionPolicy(ScopedPermissionPolicy):
             if level == Authority.Level.PROVINCIAL:
                 condition |= Q(province_id=province)
             elif level == Authority.Level.PREFECTURAL:
-                condition |= Q(
-                    province_id=province, organisation__region__code__startswith=region[:4]
-                )
+                condition |= Q(province_id=province, **{in_prefecture: region[:4]})
         return condition
 
 
@@ -293,30 +294,14 @@ subject_entry_policy = SubjectEntryPermissionPolicy(SubjectEntry)
 # ---------------------------------------------------------------------------------------------
 
 
-class WorkerSubjectEntryPermissionPolicy(ScopedPermissionPolicy):
+class WorkerSubjectEntryPermissionPolicy(SubjectEntryPermissionPolicy):
     """The worker directory, computed by a service: view only (superusers too), for the worker
     roles (`WORKER_ROLES`). A provincial membership covers the province's workers, a
     prefectural one those whose employer is registered in that prefecture (属地), a national
     one every province; anyone else gets a 404 for a row and nothing in the listing."""
 
     rules = {"view": WORKER_ROLES}
-    authority_path = None
-
-    def scope_q(self, user, roles: frozenset[str]) -> Q:
-        if selectors.has_national_role(user, roles=roles):
-            return Q()
-        condition = Q(pk__in=[])
-        for level, region in selectors.authorities_in_scope(user, roles=roles).values_list(
-            "level", "region_id"
-        ):
-            if region is None:
-                continue
-            province = region[:2] + "0000"
-            if level == Authority.Level.PROVINCIAL:
-                condition |= Q(province_id=province)
-            elif level == Authority.Level.PREFECTURAL:
-                condition |= Q(province_id=province, employer__region__code__startswith=region[:4])
-        return condition
+    organisation_field = "employer"
 
 
 worker_entry_policy = WorkerSubjectEntryPermissionPolicy(WorkerSubjectEntry)

@@ -28,6 +28,7 @@ from portal.core.models import Authority, Region, StaffMembership
 from portal.inspections import draw, selectors
 from portal.inspections.evidence import InspectedFile
 from portal.inspections.models import (
+    DirectoryPeriod,
     Draw,
     DrawFile,
     DrawInspectorCode,
@@ -239,53 +240,27 @@ def subject_directory_refresh(
         entry.organisation_id: entry
         for entry in selectors.subject_entries_open(province.code).select_for_update()
     }
-    exited = [entry for pk, entry in open_entries.items() if pk not in eligible]
-    for entry in exited:
-        entry.exited_on = on
-        entry.exit_reason = "no longer eligible (not in operation or not in the province)"
-    SubjectEntry.objects.bulk_update(exited, ["exited_on", "exit_reason", "updated_at"])
     ids = sorted(eligible)
     inputs = selectors.risk_inputs_by_organisation(ids, on=on)
     last_dates = selectors.last_inspection_dates(ids)
-    created, changed = [], []
+    wanted = {}
     for pk in ids:
         risk_class, reasons = risk_class_for(inputs[pk])
-        last = last_dates.get(pk)
-        entry = open_entries.get(pk)
-        if entry is None:
-            created.append(
-                SubjectEntry(
-                    organisation_id=pk,
-                    province=province,
-                    risk_class=risk_class,
-                    risk_reasons=reasons,
-                    last_inspected_on=last,
-                    entered_on=on,
-                )
-            )
-        elif (entry.risk_class, entry.risk_reasons, entry.last_inspected_on) != (
-            risk_class,
-            reasons,
-            last,
-        ):
-            entry.risk_class, entry.risk_reasons = risk_class, reasons
-            entry.last_inspected_on = last
-            changed.append(entry)
-    SubjectEntry.objects.bulk_create(created, batch_size=2000)
-    SubjectEntry.objects.bulk_update(
-        changed, ["risk_class", "risk_reasons", "last_inspected_on", "updated_at"], batch_size=2000
-    )
-    counts = {
-        "entered": len(created),
-        "exited": len(exited),
-        "updated": len(changed),
-        "members": len(ids),
-    }
-    record(
-        action="inspections.subject_directory.refreshed",
-        obj=province,
+        wanted[pk] = {
+            "risk_class": risk_class,
+            "risk_reasons": reasons,
+            "last_inspected_on": last_dates.get(pk),
+        }
+    counts = _directory_sync(
+        SubjectEntry,
+        key="organisation_id",
+        province=province,
+        on=on,
         actor=actor,
-        data={"on": on.isoformat(), **counts},
+        open_entries=open_entries,
+        wanted=wanted,
+        exit_reason="no longer eligible (not in operation or not in the province)",
+        action="inspections.subject_directory.refreshed",
     )
     counts["workers"] = worker_directory_refresh(province=province, on=on, actor=actor)
     return counts
@@ -309,60 +284,72 @@ def worker_directory_refresh(
         entry.worker_id: entry
         for entry in selectors.worker_entries_open(province.code).select_for_update()
     }
-    exited = [entry for pk, entry in open_entries.items() if pk not in eligible]
-    for entry in exited:
-        entry.exited_on = on
-        entry.exit_reason = "no longer eligible (no valid work permit with an employer there)"
-    WorkerSubjectEntry.objects.bulk_update(
-        exited, ["exited_on", "exit_reason", "updated_at"], batch_size=2000
-    )
     ids = sorted(eligible)
     inputs = selectors.worker_risk_inputs(ids, on=on)
     last_dates = selectors.worker_last_inspection_dates(ids)
-    created, changed = [], []
+    wanted = {}
     for pk in ids:
         risk_class, reasons = worker_risk_class_for(inputs[pk])
-        employer_id, last = eligible[pk], last_dates.get(pk)
+        wanted[pk] = {
+            "employer_id": eligible[pk],
+            "risk_class": risk_class,
+            "risk_reasons": reasons,
+            "last_inspected_on": last_dates.get(pk),
+        }
+    return _directory_sync(
+        WorkerSubjectEntry,
+        key="worker_id",
+        province=province,
+        on=on,
+        actor=actor,
+        open_entries=open_entries,
+        wanted=wanted,
+        exit_reason="no longer eligible (no valid work permit with an employer there)",
+        action="inspections.worker_directory.refreshed",
+    )
+
+
+def _directory_sync(
+    model: type[DirectoryPeriod],
+    *,
+    key: str,
+    province: Region,
+    on: datetime.date,
+    actor: User,
+    open_entries: dict[int, DirectoryPeriod],
+    wanted: dict[int, dict[str, Any]],
+    exit_reason: str,
+    action: str,
+) -> dict[str, int]:
+    """Bring one province's directory (`model`, its subject in the field `key`) to `wanted`:
+    the subjects eligible on `on`, each with the values its open row must hold. An open row of
+    a subject no longer eligible exits (kept, with `exit_reason`); an eligible subject without
+    one enters; an open row whose values differ is updated. In bulk; audited as `action` with
+    the counts only. Returns the counts (entered, exited, updated, members)."""
+    exited = [entry for pk, entry in open_entries.items() if pk not in wanted]
+    for entry in exited:
+        entry.exited_on, entry.exit_reason = on, exit_reason
+    model.objects.bulk_update(exited, ["exited_on", "exit_reason", "updated_at"], batch_size=2000)
+    created, changed = [], []
+    for pk, values in wanted.items():
         entry = open_entries.get(pk)
         if entry is None:
-            created.append(
-                WorkerSubjectEntry(
-                    worker_id=pk,
-                    province=province,
-                    employer_id=employer_id,
-                    risk_class=risk_class,
-                    risk_reasons=reasons,
-                    last_inspected_on=last,
-                    entered_on=on,
-                )
-            )
-        elif (entry.employer_id, entry.risk_class, entry.risk_reasons, entry.last_inspected_on) != (
-            employer_id,
-            risk_class,
-            reasons,
-            last,
-        ):
-            entry.employer_id, entry.risk_class = employer_id, risk_class
-            entry.risk_reasons, entry.last_inspected_on = reasons, last
+            created.append(model(**{key: pk}, province=province, entered_on=on, **values))
+        elif any(getattr(entry, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(entry, name, value)
             changed.append(entry)
-    WorkerSubjectEntry.objects.bulk_create(created, batch_size=2000)
-    WorkerSubjectEntry.objects.bulk_update(
-        changed,
-        ["employer", "risk_class", "risk_reasons", "last_inspected_on", "updated_at"],
-        batch_size=2000,
-    )
+    model.objects.bulk_create(created, batch_size=2000)
+    if changed:
+        fields = [*next(iter(wanted.values())), "updated_at"]
+        model.objects.bulk_update(changed, fields, batch_size=2000)
     counts = {
         "entered": len(created),
         "exited": len(exited),
         "updated": len(changed),
-        "members": len(ids),
+        "members": len(wanted),
     }
-    record(
-        action="inspections.worker_directory.refreshed",
-        obj=province,
-        actor=actor,
-        data={"on": on.isoformat(), **counts},
-    )
+    record(action=action, obj=province, actor=actor, data={"on": on.isoformat(), **counts})
     return counts
 
 
