@@ -689,7 +689,8 @@ def complaint_transfer(
     with transaction.atomic():
         # Decide on the locked row, so that an acceptance at the same moment is not undone.
         locked = (
-            Complaint.objects.select_for_update()
+            # Only the complaint's row: PostgreSQL cannot lock the nullable side of the join.
+            Complaint.objects.select_for_update(of=("self",))
             .select_related("subject_authority", "category")
             .get(pk=complaint.pk)
         )
