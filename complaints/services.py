@@ -4,7 +4,6 @@
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -262,9 +261,8 @@ def complaint_submit(
                         "attachments": [item.sha256 for item in attachments],
                     },
                 )
-                if email:
-                    sealed = seal(access_code)
-                    transaction.on_commit(partial(send_confirmation.enqueue, complaint.pk, sealed))
+                if email:  # in this transaction: the queue is a table of this database
+                    send_confirmation.enqueue(complaint.pk, seal(access_code))
         except IntegrityError:
             existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
@@ -389,7 +387,7 @@ def complaint_tracked(complaint: Complaint) -> TrackedComplaint:
         may_rate=complaint.status == Complaint.Status.CONCLUDED and complaint.rated_at is None,
         rating=complaint.satisfaction_rating,
         review_until=review_until,
-        may_join_earlier=complaint_supplement_offer(complaint) is not None,
+        may_join_earlier=complaint_supplement_possible(complaint),
         clock_stopped_on=complaint.clock_stopped_on
         if complaint.status == Complaint.Status.INFORMATION_REQUESTED
         else None,
@@ -432,11 +430,10 @@ def _snapshot(complaint: Complaint, fields: Sequence[str]) -> dict:
 
 
 def _notify(complaint: Complaint, event: ComplaintEvent) -> None:
-    """E-mail the complainant about this step once the transaction commits (if they left an
-    address); a mail server that is down only delays it (complaints.tasks)."""
+    """E-mail the complainant about this step (if they left an address), enqueued in the
+    step's transaction; a mail server that is down only delays it (complaints.tasks)."""
     if complaint.email:
-        complaint_id, event_id = complaint.pk, event.pk
-        transaction.on_commit(lambda: send_status_change.enqueue(complaint_id, event_id))
+        send_status_change.enqueue(complaint.pk, event.pk)
 
 
 def _invalid_step(complaint: Complaint) -> ValidationError:
@@ -967,27 +964,38 @@ def complaint_review_request(*, complaint: Complaint, grounds: str) -> Complaint
     )
 
 
-def complaint_supplement_offer(complaint: Complaint) -> Complaint | None:
-    """The earlier open complaint that `complaint` may join as a supplement, or None. Staff
-    and this module only: the holder learns only that one exists (see
-    `complaint_supplement_join`)."""
+def _supplement_targets(complaint: Complaint) -> models.QuerySet[Complaint] | None:
+    """The earlier open complaints that `complaint` may join as a supplement, earliest first,
+    or None when it may join none."""
     if (
         complaint.subject_organisation_id is None
         or complaint.supplement_to_id is not None
         or complaint.status != Complaint.Status.RECEIVED
     ):
         return None
-    return (
-        Complaint.objects.filter(
-            subject_organisation_id=complaint.subject_organisation_id,
-            category_id=complaint.category_id,
-            status__in=Complaint.OPEN_STATUSES,
-            supplement_to__isnull=True,
-            received_at__lt=complaint.received_at,
-        )
-        .order_by("received_at", "pk")
-        .first()
-    )
+    return Complaint.objects.filter(
+        subject_organisation_id=complaint.subject_organisation_id,
+        category_id=complaint.category_id,
+        status__in=Complaint.OPEN_STATUSES,
+        supplement_to__isnull=True,
+        received_at__lt=complaint.received_at,
+    ).order_by("received_at", "pk")
+
+
+def complaint_supplement_possible(complaint: Complaint) -> bool:
+    """Whether `complaint` may join an earlier open complaint as a supplement: what the holder
+    learns (see `complaint_supplement_join`). A query for a row's existence only, as every
+    submission asks it."""
+    targets = _supplement_targets(complaint)
+    return targets is not None and targets.exists()
+
+
+def complaint_supplement_offer(complaint: Complaint) -> Complaint | None:
+    """The earlier open complaint that `complaint` may join as a supplement, or None. Staff
+    and this module only: the holder learns only that one exists
+    (`complaint_supplement_possible`)."""
+    targets = _supplement_targets(complaint)
+    return None if targets is None else targets.select_related("routed_authority").first()
 
 
 def complaint_supplement_join(*, complaint: Complaint) -> ComplaintEvent:

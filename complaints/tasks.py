@@ -1,9 +1,12 @@
 """Background work of complaints (django-tasks, database queue): the confirmation e-mail and the
 e-mail on every change of status.
 
-The complaint is committed before the task is enqueued (on commit), so a mail server that is
-down delays the e-mail and never loses or blocks the complaint: the task re-enqueues itself with
-a growing delay, up to MAX_ATTEMPTS.
+The task is enqueued in the transaction that files or changes the complaint: the queue is a
+table of the same database, so the complaint and its e-mail task are committed together or not
+at all (no e-mail lost to a crash between two commits, one commit fewer per submission), and
+the worker sees the task only once the complaint is there. A mail server that is down delays
+the e-mail and never loses or blocks the complaint: the task re-enqueues itself with a growing
+delay, up to MAX_ATTEMPTS.
 
 The access code must reach the e-mail but must not sit in clear in the task queue's table. It
 travels sealed: XORed with an HMAC-SHA256 keystream (a pseudorandom function of SECRET_KEY and a

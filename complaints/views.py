@@ -5,19 +5,22 @@ with its messages and status 400; too many requests get 429 with Retry-After.
 """
 
 import math
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.utils import dateformat, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints import captcha
-from complaints.blank_form import blank_form_response
 from complaints.forms import AnswerForm, ComplaintForm, RatingForm, ReviewForm, TrackForm
+from complaints.models import ComplaintCategory
 from complaints.receipts import complaint_receipt_render
 from complaints.selectors import categories_for_form, complaint_open_duplicate_exists
 from complaints.services import (
@@ -28,11 +31,17 @@ from complaints.services import (
     complaint_review_request,
     complaint_submit,
     complaint_supplement_join,
-    complaint_supplement_offer,
+    complaint_supplement_possible,
     complaint_track,
     complaint_tracked,
 )
 from portal.core import ratelimit
+from portal.core.models import Authority, Region
+from portal.core.slotted import SlottedPage
+
+# The blank form and the confirmation: rendered once per language and variant, filled in per
+# request (portal/core/slotted.py).
+_intake_pages = SlottedPage("complaints.intake", models=(ComplaintCategory, Authority, Region))
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -74,9 +83,72 @@ def _form_page(
     return render(request, "complaints/complaint_form.html", context, status=status)
 
 
-def _blank_form_render(request: HttpRequest, values: dict[str, str]) -> HttpResponse:
-    form = ComplaintForm(initial={"form_token": values["form_token"]})
-    return _form_page(request, form, csrf_token=values["csrf_token"])
+def _blank_form(request: HttpRequest) -> HttpResponse:
+    """The blank form: the same for every visitor in a language but for the CSRF token and the
+    form token (the idempotency key of a submission)."""
+
+    def render_form(values) -> HttpResponse:
+        form = ComplaintForm(initial={"form_token": values["form_token"]})
+        return _form_page(request, form, csrf_token=values["csrf_token"])
+
+    return _intake_pages.response(
+        request,
+        variant=(
+            "form",
+            captcha.mode(),
+            settings.RECAPTCHA_PUBLIC_KEY,
+            settings.RECAPTCHA_DOMAIN,
+        ),
+        values={"csrf_token": get_token(request), "form_token": uuid.uuid4().hex},
+        render=render_form,
+    )
+
+
+def _confirmation(request: HttpRequest, submission, *, duplicate: bool, may_join: bool):
+    """The confirmation: its text depends on what happened (shown once with the access code, or
+    again without it; a duplicate; an earlier complaint to join), its values on the complaint."""
+    complaint = submission.complaint
+    authority = complaint.routed_authority
+    english = (get_language() or "").startswith("en")
+    # On an English page an authority without an English name shows its Chinese one, so marked.
+    authority_in_chinese = english and not authority.name_en
+    values = {
+        "csrf_token": get_token(request),
+        "tracking_number": complaint.tracking_number,
+        "access_code": submission.access_code or "",
+        "received": dateformat.format(timezone.localtime(complaint.received_at), "Y-m-d H:i"),
+        "authority_url": authority.get_absolute_url(),
+        "authority_name": authority.name_en if english and authority.name_en else authority.name,
+        "acceptance_deadline": complaint.acceptance_deadline.isoformat(),
+    }
+    variant = (
+        "confirmation",
+        submission.created,
+        bool(submission.access_code),
+        bool(complaint.email),
+        duplicate,
+        may_join,
+        authority_in_chinese,
+    )
+
+    def render_confirmation(values) -> HttpResponse:
+        return render(
+            request,
+            "complaints/complaint_confirmation.html",
+            {
+                **values,
+                "created": submission.created,
+                "code_shown": bool(submission.access_code),
+                "emailed": bool(complaint.email),
+                "duplicate": duplicate,
+                "may_join": may_join,
+                "authority_in_chinese": authority_in_chinese,
+            },
+        )
+
+    return _intake_pages.response(
+        request, variant=variant, values=values, render=render_confirmation
+    )
 
 
 @never_cache
@@ -85,7 +157,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     """The guided form; on a valid POST the complaint is filed and the confirmation shown (once,
     with the access code; a repeated POST of the same form shows the same complaint without it)."""
     if request.method == "GET":
-        return blank_form_response(request, _blank_form_render)
+        return _blank_form(request)
     limited = _rate_limited(request, "submit")
     if limited is not None:
         return limited
@@ -122,23 +194,13 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         return render(request, "complaints/unavailable.html", status=503)
     complaint = submission.complaint
     # An earlier open complaint it may join is a duplicate too: one query in the common case.
-    may_join = submission.created and complaint_supplement_offer(complaint) is not None
+    may_join = submission.created and complaint_supplement_possible(complaint)
     duplicate = may_join or complaint_open_duplicate_exists(
         organisation=complaint.subject_organisation,
         category=complaint.category,
         exclude_pk=complaint.pk,
     )
-    return render(
-        request,
-        "complaints/complaint_confirmation.html",
-        {
-            "complaint": complaint,
-            "access_code": submission.access_code,
-            "created": submission.created,
-            "duplicate": duplicate,
-            "may_join": may_join,
-        },
-    )
+    return _confirmation(request, submission, duplicate=duplicate, may_join=may_join)
 
 
 @never_cache

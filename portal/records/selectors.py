@@ -34,7 +34,7 @@ def organisation_named(query: str) -> Organisation | None:
         matches = Organisation.objects.filter(uscc=compact)
     else:
         matches = Organisation.objects.filter(name=query.strip())
-    found = list(matches[:2])
+    found = list(matches.order_by()[:2])  # unordered: one match or none is the answer
     return found[0] if len(found) == 1 else None
 
 
