@@ -20,7 +20,7 @@ from complaints.selectors import (
     regions_for_form,
 )
 from complaints.services import complaint_rules_check
-from portal.core.forms import ChoiceField, TypedChoiceField
+from portal.core.forms import Form
 from portal.core.templatetags.bilingual import is_english
 from portal.records import uscc
 from portal.records.selectors import organisation_named
@@ -99,14 +99,14 @@ class CategoryChoiceField(KeptChoiceField):
         return choices
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(Form):
     """Who you are, whom it is about, what happened, how to reach you, consent."""
 
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=32)
     # The honeypot: hidden from people by CSS, filled in by bots that fill in every field.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
-    complainant_kind = ChoiceField(
+    complainant_kind = forms.ChoiceField(
         label=_("I am"), choices=Complaint.ComplainantKind.choices, widget=forms.RadioSelect
     )
     anonymous = forms.BooleanField(
@@ -126,7 +126,7 @@ class ComplaintForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
 
-    subject_kind = ChoiceField(
+    subject_kind = forms.ChoiceField(
         label=_("The complaint is about"),
         choices=Complaint.SubjectKind.choices,
         widget=forms.RadioSelect,
@@ -277,7 +277,7 @@ class ComplaintForm(forms.Form):
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(Form):
     tracking_number = forms.CharField(
         label=_("Tracking number"),
         max_length=40,
@@ -310,7 +310,7 @@ class TrackForm(forms.Form):
 # by `TrackForm`) and has its own prefix, so the three can share the page.
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     """The complainant's answer to a request for information, with more evidence (the same
     checks as at intake)."""
 
@@ -341,10 +341,10 @@ class AnswerForm(forms.Form):
         return data
 
 
-class RatingForm(forms.Form):
+class RatingForm(Form):
     """Satisfaction with a concluded complaint, once."""
 
-    rating = TypedChoiceField(
+    rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the handling?"),
         choices=[
             (5, _("5 – very satisfied")),
@@ -368,7 +368,7 @@ class RatingForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     """A request for review by the level above."""
 
     grounds = forms.CharField(

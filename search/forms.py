@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from portal.core.forms import ChoiceField, TypedChoiceField
+from portal.core.forms import Form
 from portal.records.models import CREDIT_RATINGS, CreditEvent, Organisation
 from search import cursor
 from search.queries import MAX_FROM, PAGE_SIZES, OrganisationQuery
@@ -12,14 +12,14 @@ from search.queries import MAX_FROM, PAGE_SIZES, OrganisationQuery
 MAX_QUERY_LENGTH = 200
 
 
-class OrganisationSearchForm(forms.Form):
+class OrganisationSearchForm(Form):
     q = forms.CharField(
         label=_("Name, pinyin or unified social credit code"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
         strip=True,
     )
-    kind = ChoiceField(
+    kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
         choices=[("", _("All"))] + list(Organisation.Kind.choices),
@@ -28,15 +28,15 @@ class OrganisationSearchForm(forms.Form):
         label=_("Province"), required=False, regex=r"^\d{2}0000$", max_length=6
     )
     prefecture = forms.RegexField(label=_("City"), required=False, regex=r"^\d{4}00$", max_length=6)
-    rating = ChoiceField(
+    rating = forms.ChoiceField(
         label=_("Credit rating"), required=False, choices=[("", _("All"))] + CREDIT_RATINGS
     )
-    event = ChoiceField(
+    event = forms.ChoiceField(
         label=_("Event type"),
         required=False,
         choices=[("", _("All"))] + list(CreditEvent.Kind.choices),
     )
-    penalised_within = TypedChoiceField(
+    penalised_within = forms.TypedChoiceField(
         label=_("Penalised in the last"),
         required=False,
         coerce=int,
@@ -46,14 +46,14 @@ class OrganisationSearchForm(forms.Form):
     )
     event_from = forms.DateField(label=_("Events published from"), required=False)
     event_to = forms.DateField(label=_("to"), required=False)
-    sort = ChoiceField(
+    sort = forms.ChoiceField(
         label=_("Order"),
         required=False,
         choices=[("relevance", _("Relevance")), ("name", _("Name")), ("latest", _("Latest event"))],
     )
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=10**7)
     after = forms.CharField(required=False, max_length=500)
-    size = TypedChoiceField(
+    size = forms.TypedChoiceField(
         label=_("Results per page"),
         required=False,
         coerce=int,
@@ -116,13 +116,13 @@ class OrganisationSearchForm(forms.Form):
         )
 
 
-class SiteSearchTabForm(forms.Form):
+class SiteSearchTabForm(Form):
     """What the search page's tabs share: the query, the tab, and the page of the pages tab."""
 
     TABS = (("credit", _("Credit records")), ("pages", _("Pages")))
 
     q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, strip=True)
-    tab = ChoiceField(required=False, choices=TABS)
+    tab = forms.ChoiceField(required=False, choices=TABS)
     page = forms.IntegerField(required=False, min_value=1, max_value=10**5)
 
     clean_q = OrganisationSearchForm.clean_q
