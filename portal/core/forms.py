@@ -5,10 +5,11 @@ its fields (choices, labels, widget attributes) without touching the class's. Th
 `copy` machinery that costs 18 µs for a text field and up to 90 µs for a select: for the
 complaint form, the form of every submission, 0.6 ms of each request. A `Form` here copies each
 field and its widget by their attributes, with their own attribute dict, error messages and
-validators (what an instance may change in place), and shares the rest: the choices (an
-instance that needs others assigns a new list, which replaces them for that instance only) and
-a ModelChoiceField's queryset (which it never evaluates into its own cache). A field with a
-MultiWidget or a MultiValueField holds other fields or widgets, and is deep-copied as Django does.
+validators (what an instance may change in place), and a ModelChoiceField's queryset, cloned as
+Django clones it (a query is compiled in place: threads must not share one); it shares the rest,
+the choices above all (an instance that needs others assigns a new list, which replaces them
+for that instance only). A field with a MultiWidget or a MultiValueField holds other fields or
+widgets, and is deep-copied as Django does.
 """
 
 import copy
@@ -32,9 +33,11 @@ def field_copy(field: forms.Field, memo: dict) -> forms.Field:
     duplicate.widget.attrs = field.widget.attrs.copy()
     duplicate.error_messages = field.error_messages.copy()
     duplicate.validators = field.validators[:]
-    if isinstance(field, forms.ModelChoiceField) and "_choices" not in field.__dict__:
-        # The widget's choices iterate the field: this copy, with its own labels.
-        duplicate.widget.choices = duplicate.choices
+    if isinstance(field, forms.ModelChoiceField):
+        # A queryset of its own (the setter clones it): a query is compiled in place, so two
+        # threads must never share one; and widget choices that iterate this copy, with its
+        # own labels.
+        duplicate.queryset = field.queryset
     return duplicate
 
 
