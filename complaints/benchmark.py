@@ -17,7 +17,11 @@ confirmation page. It prints:
   tracking numbers), with one "received" step; some forms are sent again with the same form
   token, one after the other and two at once, and must get the same number back without a
   second complaint;
-- the PDF receipt's render time (WeasyPrint), p50/p95 per language, in this process.
+- the PDF receipt's render time (WeasyPrint), p50/p95 per language, in this process;
+- where the machine's CPU went during each run, per submission (Linux: /proc): the web server
+  (gunicorn and its workers), PostgreSQL, the clients (this process) and the rest of the machine.
+  Throughput on two shared cores moves with whatever else runs; the server's CPU per submission
+  does not, and is what a change to the portal moves.
 
 Only the benchmark's web server has the captcha off (COMPLAINT_CAPTCHA=none) and the rate limits
 raised (COMPLAINT_RATE_SUBMIT, COMPLAINT_RATE_TRACK): through its environment, as any deployment
@@ -130,8 +134,8 @@ def static_files() -> Iterator[Path]:
 
 
 @contextmanager
-def web_server(static_root: Path, workers: int, threads: int) -> Iterator[str]:
-    """gunicorn serving the portal on a free port; yields its base URL."""
+def web_server(static_root: Path, workers: int, threads: int) -> Iterator[tuple[str, int]]:
+    """gunicorn serving the portal on a free port; yields its base URL and its process id."""
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603
         [
@@ -165,7 +169,7 @@ def web_server(static_root: Path, workers: int, threads: int) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("gunicorn did not start; see its output above.")
             time.sleep(0.3)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -254,6 +258,65 @@ class Run:
     failures: Counter = field(default_factory=Counter)
     # Forms sent again with the same token: (token, number first shown, numbers shown again).
     resent: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    # CPU seconds spent during the run, by whom (see CpuMeter); empty without /proc.
+    cpu: dict[str, float] = field(default_factory=dict)
+
+
+class CpuMeter:
+    """CPU seconds used so far by the web server (a process and its children), PostgreSQL's
+    processes, this process (the clients) and the whole machine, read from /proc (Linux)."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.available = os.path.exists("/proc/stat")
+        self._ticks = os.sysconf("SC_CLK_TCK") if self.available else 100
+
+    def _processes(self) -> dict[int, tuple[str, float]]:
+        """(group, CPU seconds) of each process of the server and of PostgreSQL."""
+        found = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat") as stat:
+                    text = stat.read()
+            except OSError:  # ended meanwhile
+                continue
+            name = text[text.index("(") + 1 : text.rindex(")")]
+            fields = text[text.rindex(")") + 2 :].split()
+            seconds = (int(fields[11]) + int(fields[12])) / self._ticks
+            if self.server_pid in (int(entry.name), int(fields[1])):
+                found[int(entry.name)] = ("server", seconds)
+            elif name.startswith("postgres"):
+                found[int(entry.name)] = ("database", seconds)
+        return found
+
+    def read(self) -> dict:
+        if not self.available:
+            return {}
+        with open("/proc/stat") as stat:
+            total = [int(value) for value in stat.readline().split()[1:]]
+        idle = total[3] + total[4]  # idle and iowait
+        times = os.times()
+        return {
+            "processes": self._processes(),
+            "clients": times.user + times.system,
+            "machine": (sum(total[:8]) - idle) / self._ticks,
+        }
+
+    @staticmethod
+    def spent(before: dict, after: dict) -> dict[str, float]:
+        """CPU seconds between two readings, by whom. A process started in between counts from
+        zero; one that ended in between (a closed database connection) is left out."""
+        if not before or not after:
+            return {}
+        spent = {"server": 0.0, "database": 0.0}
+        for pid, (group, seconds) in after["processes"].items():
+            spent[group] += seconds - before["processes"].get(pid, (group, 0.0))[1]
+        spent["clients"] = after["clients"] - before["clients"]
+        spent["machine"] = after["machine"] - before["machine"]
+        spent["other"] = spent["machine"] - spent["server"] - spent["database"] - spent["clients"]
+        return spent
 
 
 class _Slots:
@@ -365,10 +428,19 @@ async def _load(
 
 
 def load(
-    base: str, choices: Choices, label: str, first: int, count: int, clients: int, rate: float
+    base: str,
+    choices: Choices,
+    label: str,
+    first: int,
+    count: int,
+    clients: int,
+    rate: float,
+    meter: CpuMeter | None = None,
 ) -> Run:
     run = Run(label)
+    before = meter.read() if meter else {}
     asyncio.run(_load(base, choices, run, first, count, clients, rate))
+    run.cpu = CpuMeter.spent(before, meter.read() if meter else {})
     return run
 
 
@@ -567,7 +639,9 @@ def run(
         f"Python {platform.python_version()}, aiohttp {aiohttp.__version__} on the same machine"
     )
     before = Complaint.objects.count()
-    with static_files() as static_root, web_server(static_root, workers, threads) as base:
+    with static_files() as static_root, web_server(static_root, workers, threads) as server:
+        base, server_pid = server
+        meter = CpuMeter(server_pid)
         choices = choices_read(base)
         say(
             f"Form: {len(choices.categories)} categories, {len(choices.regions)} cities, "
@@ -576,12 +650,21 @@ def run(
         runs = []
         if warmup:
             runs.append(load(base, choices, "warm-up", 0, warmup, clients, 0))
-        saturation = load(base, choices, "saturation", warmup, submissions, clients, 0)
+        saturation = load(base, choices, "saturation", warmup, submissions, clients, 0, meter)
         runs.append(saturation)
         if paced_submissions and rate:
             first = warmup + submissions
             runs.append(
-                load(base, choices, f"paced {rate:g}/s", first, paced_submissions, clients, rate)
+                load(
+                    base,
+                    choices,
+                    f"paced {rate:g}/s",
+                    first,
+                    paced_submissions,
+                    clients,
+                    rate,
+                    meter,
+                )
             )
     say(f"\n{clients} clients; each submission = GET the form + POST it, like a browser")
     say(
@@ -599,6 +682,16 @@ def run(
         for reason, count in item.failures.most_common():
             say(f"    {count} × {reason}")
     say("(latency in ms, from sending the request to the last byte of the answer)")
+    measured = [item for item in runs if item.cpu and item.filed]
+    if measured:
+        say(f"\nCPU per submission, ms ({os.cpu_count()} cores give {os.cpu_count()} s a second)")
+        say(f"{'run':<16} {'server':>7} {'database':>9} {'clients':>8} {'other':>7} {'machine':>8}")
+        for item in measured:
+            per = {name: 1000 * value / len(item.filed) for name, value in item.cpu.items()}
+            say(
+                f"{item.label:<16} {per['server']:7.1f} {per['database']:9.1f} "
+                f"{per['clients']:8.1f} {per['other']:7.1f} {per['machine']:8.1f}"
+            )
 
     check = database_check(runs)
     after = Complaint.objects.count()
