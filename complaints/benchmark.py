@@ -284,7 +284,9 @@ class CpuMeter:
                 continue
             name = text[text.index("(") + 1 : text.rindex(")")]
             fields = text[text.rindex(")") + 2 :].split()
-            seconds = (int(fields[11]) + int(fields[12])) / self._ticks
+            # Its own time and that of its children that ended (a closed connection's backend
+            # is counted by the postmaster that reaped it).
+            seconds = sum(int(value) for value in fields[11:15]) / self._ticks
             if self.server_pid in (int(entry.name), int(fields[1])):
                 found[int(entry.name)] = ("server", seconds)
             elif name.startswith("postgres"):
@@ -307,7 +309,7 @@ class CpuMeter:
     @staticmethod
     def spent(before: dict, after: dict) -> dict[str, float]:
         """CPU seconds between two readings, by whom. A process started in between counts from
-        zero; one that ended in between (a closed database connection) is left out."""
+        zero; one that ended in between counts through its parent."""
         if not before or not after:
             return {}
         spent = {"server": 0.0, "database": 0.0}
