@@ -351,10 +351,14 @@ async def _post(
     """POST the form; its status, its text and the milliseconds to the last byte."""
     # The CSRF cookie is Secure in production; over plain HTTP on loopback a cookie jar would
     # not send it back, so the client keeps its cookies itself, as a browser behind TLS does.
+    # multipart/form-data, as a browser sends this form (it has a file input), with the file
+    # input left empty.
+    form = aiohttp.FormData(data, default_to_multipart=True)
+    form.add_field("attachments", b"", filename="", content_type="application/octet-stream")
     started = time.perf_counter()
     async with http.post(
         base + FORM_PATH,
-        data=data,
+        data=form,
         headers={"Cookie": _cookie_header(cookies), "Origin": base, "Referer": base + FORM_PATH},
     ) as response:
         text = await response.text()
