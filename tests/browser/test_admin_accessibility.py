@@ -17,10 +17,10 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintCategory
-from complaints.services import complaint_submit
 from portal.core.models import Region
 from portal.inspections import services
 from tests.browser.checks import AXE_TAGS, axe_report, axe_violations
+from tests.complaints.filing import complaint_file
 from tests.factories import AuthorityFactory, StaffMembershipFactory
 from tests.inspections.conftest import new_item
 from tests.inspections.factories import DrawFactory
@@ -105,23 +105,6 @@ def _signed_in(visit, user: User):
     return staff
 
 
-def _complaint(key: str) -> Complaint:
-    return complaint_submit(
-        idempotency_key=key.ljust(32, "x"),
-        complainant_kind=Complaint.ComplainantKind.FOREIGN_WORKER,
-        anonymous=False,
-        name="John Smith",
-        email="john.smith@example.org",
-        phone="13800138000",
-        language="en",
-        subject_kind=Complaint.SubjectKind.ORGANISATION,
-        subject_name="深圳市无障碍测试科技有限公司",
-        subject_region=Region.objects.get(code="440300"),
-        category=ComplaintCategory.objects.get(code="unpaid-wages"),
-        what_happened="My wages for March and April were not paid.",
-    ).complaint
-
-
 @pytest.fixture
 def office():
     """Guangdong's made draw with its result tasks (`make_office`: an inspector's open task and
@@ -156,8 +139,9 @@ def office():
     services.inspection_result_submit(result=office.other_result, actor=office.other_inspector)
     office.committed_draw = DrawFactory(plan=office.draw.plan, status="committed")
 
-    office.complaint = _complaint("a11y-1")
-    office.overdue_complaint = _complaint("a11y-2")
+    wages = ComplaintCategory.objects.get(code="unpaid-wages")
+    office.complaint = complaint_file(wages, "a11y-1").complaint
+    office.overdue_complaint = complaint_file(wages, "a11y-2").complaint
     Complaint.objects.filter(pk=office.overdue_complaint.pk).update(
         received_at=timezone.now() - datetime.timedelta(days=20),
         acceptance_deadline=timezone.localdate() - datetime.timedelta(days=3),

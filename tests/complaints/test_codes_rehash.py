@@ -6,8 +6,9 @@ import pytest
 
 from complaints import codes
 from complaints.models import Complaint
-from complaints.services import complaint_get_for_holder, complaint_submit
+from complaints.services import complaint_get_for_holder
 from portal.core.models import AuditEntry
+from tests.complaints.filing import complaint_file
 from tests.complaints.test_codes_kdf import _hash_with
 
 pytestmark = pytest.mark.django_db
@@ -15,19 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _complaint_with_former_hash(category, *, n: int) -> tuple[Complaint, str, str]:
     """A filed complaint whose stored hash was made as an earlier release did, with N = `n`."""
-    submission = complaint_submit(
-        idempotency_key=f"rehash-{n}".ljust(32, "x"),
-        complainant_kind=Complaint.ComplainantKind.FOREIGN_WORKER,
-        anonymous=False,
-        name="John Smith",
-        email="john.smith@example.org",
-        phone="13800138000",
-        language="en",
-        subject_kind=Complaint.SubjectKind.ORGANISATION,
-        subject_name="Example Trading Co.",
-        category=category,
-        what_happened="My wages for March and April were not paid.",
-    )
+    submission = complaint_file(category, f"rehash-{n}")
     complaint, code = submission.complaint, submission.access_code
     former = _hash_with(code, n=n)
     Complaint.objects.filter(pk=complaint.pk).update(access_code_hash=former)

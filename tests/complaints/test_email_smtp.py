@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
 from complaints.models import Complaint
-from complaints.services import complaint_submit
+from tests.complaints.filing import complaint_file
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -45,16 +45,15 @@ def smtp_server(settings):
 
 
 def test_the_confirmation_reaches_a_real_mail_server(smtp_server, authorities, wages):
-    submission = complaint_submit(
-        idempotency_key="7" * 32,
+    submission = complaint_file(
+        wages,
+        "7",
         complainant_kind=Complaint.ComplainantKind.EMPLOYEE,
-        anonymous=False,
         name="王小明",
         email="wang.xiaoming@example.cn",
         language="zh-hans",
-        subject_kind=Complaint.SubjectKind.ORGANISATION,
         subject_name="深圳市邮件测试有限公司",
-        category=wages,
+        subject_region=None,
         what_happened="公司拖欠三个月工资。",
     )
     assert smtp_server.messages == []  # nothing is sent inside the request
@@ -86,22 +85,6 @@ def _officer(authority):
     return StaffMembershipFactory(authority=authority, role="officer").user
 
 
-def _submit(category, key: str, **fields):
-    values = {
-        "idempotency_key": key * 32,
-        "complainant_kind": Complaint.ComplainantKind.FOREIGN_WORKER,
-        "anonymous": False,
-        "email": "worker@example.org",
-        "language": "en",
-        "subject_kind": Complaint.SubjectKind.ORGANISATION,
-        "subject_name": "深圳市邮件测试有限公司",
-        "category": category,
-        "what_happened": "NARRATIVE wages unpaid.",
-    }
-    values.update(fields)
-    return complaint_submit(**values)
-
-
 def run_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
@@ -111,7 +94,10 @@ def test_every_change_of_status_is_emailed_through_a_real_mail_server(
 ):
     from complaints.services import complaint_accept, complaint_conclude, complaint_rate
 
-    submission = _submit(wages, "8")
+    # About an organisation in no region given: the national authority handles it.
+    submission = complaint_file(
+        wages, "8", subject_region=None, what_happened="NARRATIVE wages unpaid."
+    )
     run_worker()
     officer = _officer(authorities["national"])
     complaint = submission.complaint
@@ -143,7 +129,7 @@ def test_a_mail_server_that_is_down_delays_the_status_email_and_loses_nothing(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", down_port, 2
     settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
-    submission = _submit(wages, "9", language="zh-hans")
+    submission = complaint_file(wages, "9", subject_region=None, language="zh-hans")
     complaint_accept(complaint=submission.complaint, actor=_officer(authorities["national"]))
     run_worker()
 

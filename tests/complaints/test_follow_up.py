@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintAttachment
 from complaints.services import (
+    Submission,
     complaint_accept,
     complaint_conclude,
     complaint_not_accept,
     complaint_request_information,
-    complaint_submit,
 )
-from portal.core.models import AuditEntry, Region
+from portal.core.models import AuditEntry
+from tests.complaints.filing import complaint_file
 from tests.factories import OrganisationFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,21 +42,11 @@ def officer(authorities):
     return StaffMembershipFactory(authority=authorities["shenzhen"], role="officer").user
 
 
-def file(category, key: str = "f", **fields):
-    values = {
-        "idempotency_key": key * 32,
-        "complainant_kind": Complaint.ComplainantKind.FOREIGN_WORKER,
-        "anonymous": False,
-        "email": "worker@example.org",
-        "language": "en",
-        "subject_kind": Complaint.SubjectKind.ORGANISATION,
-        "subject_name": "深圳市某公司",
-        "subject_region": Region.objects.get(code="440300"),
-        "category": category,
-        "what_happened": "Unpaid wages.",
-    }
-    values.update(fields)
-    return complaint_submit(**values)
+def file(category, key: str = "f", **fields) -> Submission:
+    """`complaint_file` with the e-mail address that test_transfer expects its mails at; kept
+    for test_clock_pause and test_transfer, which import it from here."""
+    fields.setdefault("email", "worker@example.org")
+    return complaint_file(category, key, **fields)
 
 
 def holder(filed) -> dict:
@@ -65,7 +56,7 @@ def holder(filed) -> dict:
 def test_the_complainant_answers_a_request_with_text_and_evidence(
     english, authorities, wages, officer
 ):
-    filed = file(wages)
+    filed = complaint_file(wages)
     complaint_accept(complaint=filed.complaint, actor=officer)
     complaint_request_information(
         complaint=filed.complaint, actor=officer, text="Send your payslips, please."
@@ -102,7 +93,7 @@ def test_the_complainant_answers_a_request_with_text_and_evidence(
 def test_a_bad_answer_gets_its_message_and_400_and_changes_nothing(
     english, authorities, wages, officer
 ):
-    filed = file(wages)
+    filed = complaint_file(wages)
     complaint_request_information(complaint=filed.complaint, actor=officer, text="Which month?")
     renamed = english.post(
         "/complaints/track/answer/",
@@ -128,14 +119,14 @@ def test_a_bad_answer_gets_its_message_and_400_and_changes_nothing(
 
 
 def test_an_answer_without_a_request_is_refused(english, authorities, wages):
-    filed = file(wages)
+    filed = complaint_file(wages)
     response = english.post("/complaints/track/answer/", {**holder(filed), "answer-text": "Hi"})
     assert response.status_code == 400
     assert Complaint.objects.get().status == "received"
 
 
 def test_a_concluded_complaint_is_rated_once(english, authorities, wages, officer):
-    filed = file(wages)
+    filed = complaint_file(wages)
     complaint_accept(complaint=filed.complaint, actor=officer)
     complaint_conclude(complaint=filed.complaint, actor=officer, outcome="Wages paid.")
     page = english.post("/complaints/track/", holder(filed)).content.decode()
@@ -158,14 +149,14 @@ def test_a_concluded_complaint_is_rated_once(english, authorities, wages, office
 
 
 def test_a_complaint_not_yet_concluded_cannot_be_rated(english, authorities, wages):
-    filed = file(wages)
+    filed = complaint_file(wages)
     response = english.post("/complaints/track/rate/", {**holder(filed), "rate-rating": "5"})
     assert response.status_code == 400
     assert Complaint.objects.get().satisfaction_rating is None
 
 
 def test_a_review_reopens_the_case_at_the_level_above(english, authorities, wages, officer):
-    filed = file(wages)
+    filed = complaint_file(wages)
     complaint_not_accept(
         complaint=filed.complaint, actor=officer, reason="Out of time.", rule="Rule 3"
     )
@@ -205,7 +196,7 @@ def test_a_review_reopens_the_case_at_the_level_above(english, authorities, wage
 
 def test_a_review_is_refused_after_the_period(english, authorities, wages, officer, settings):
     settings.COMPLAINT_REVIEW_DAYS = 30
-    filed = file(wages)
+    filed = complaint_file(wages)
     complaint_accept(complaint=filed.complaint, actor=officer)
     complaint_conclude(complaint=filed.complaint, actor=officer, outcome="Done.")
     Complaint.objects.update(concluded_at=timezone.now() - datetime.timedelta(days=31))
@@ -221,7 +212,7 @@ def test_a_review_is_refused_after_the_period(english, authorities, wages, offic
 
 def test_a_complaint_joins_an_earlier_one_without_learning_about_it(english, authorities, wages):
     employer = OrganisationFactory(name="深圳市重复测试有限公司")
-    first = file(
+    first = complaint_file(
         wages,
         key="1",
         subject_organisation=employer,
@@ -230,7 +221,7 @@ def test_a_complaint_joins_an_earlier_one_without_learning_about_it(english, aut
         name="FIRSTCOMPLAINANT",
         email="first@example.org",
     )
-    second = file(
+    second = complaint_file(
         wages, key="2", subject_organisation=employer, subject_name="", subject_region=None
     )
     page = english.post("/complaints/track/", holder(second)).content.decode()

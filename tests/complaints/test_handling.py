@@ -12,10 +12,10 @@ from complaints.services import (
     complaint_accept,
     complaint_conclude,
     complaint_not_accept,
-    complaint_submit,
     complaint_track,
 )
-from portal.core.models import AuditEntry, Region
+from portal.core.models import AuditEntry
+from tests.complaints.filing import complaint_file
 from tests.factories import StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,17 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def filed(authorities, wages):
-    return complaint_submit(
-        idempotency_key="5" * 32,
-        complainant_kind=Complaint.ComplainantKind.FOREIGN_WORKER,
-        anonymous=False,
-        email="worker@example.org",
-        subject_kind=Complaint.SubjectKind.ORGANISATION,
-        subject_name="深圳市某公司",
-        subject_region=Region.objects.get(code="440300"),
-        category=wages,
-        what_happened="Unpaid wages.",
-    )
+    return complaint_file(wages)
 
 
 @pytest.fixture

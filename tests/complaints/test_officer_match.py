@@ -11,10 +11,9 @@ from complaints.selectors import complaints_visible_to
 from complaints.services import (
     complaint_assign,
     complaint_subject_officer_correct,
-    complaint_submit,
 )
 from portal.core.models import AuditEntry
-from tests.complaints.test_follow_up import file
+from tests.complaints.filing import complaint_file
 from tests.factories import StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +27,12 @@ def member(authority, role: str = "officer", user=None):
 
 def about_officer(category, *, authority, name: str, key: str = "m") -> Complaint:
     """A complaint about the officer `name` of `authority` (routed to the level above)."""
-    return complaint_submit(
-        idempotency_key=key * 32,
-        complainant_kind=Complaint.ComplainantKind.EMPLOYEE,
-        anonymous=False,
-        email="e@example.org",
+    return complaint_file(
+        category,
+        key,
         subject_kind=Complaint.SubjectKind.OFFICER,
         subject_authority=authority,
         subject_name=name,
-        category=category,
         what_happened="The officer asked for money.",
     ).complaint
 
@@ -186,7 +182,7 @@ def test_only_supervisors_who_see_it_may_correct(client, authorities, case):
 
 
 def test_a_complaint_about_an_organisation_has_no_officer_to_correct(client, authorities, wages):
-    complaint = file(wages).complaint
+    complaint = complaint_file(wages).complaint
     client.force_login(member(authorities["shenzhen"], "supervisor"))
     detail = reverse("complaints_admin:detail", args=[complaint.pk])
     assert 'id="action-officer-match"' not in client.get(detail).content.decode()

@@ -7,24 +7,16 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.selectors import complaints_workload
-from complaints.services import complaint_submit
 from portal.core.models import Region
+from tests.complaints.filing import complaint_file
 from tests.factories import StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def filed(category, *, key: str, city: str, age_days: int, overdue: bool = False) -> Complaint:
-    complaint = complaint_submit(
-        idempotency_key=key * 32,
-        complainant_kind="employee",
-        anonymous=False,
-        phone="13800138000",
-        subject_kind="organisation",
-        subject_name=f"某公司{key}",
-        subject_region=Region.objects.get(code=city),
-        category=category,
-        what_happened="Unpaid wages.",
+    complaint = complaint_file(
+        category, key, subject_name=f"某公司{key}", subject_region=Region.objects.get(code=city)
     ).complaint
     today = timezone.localdate()
     Complaint.objects.filter(pk=complaint.pk).update(

@@ -13,9 +13,9 @@ from complaints.services import (
     complaint_conclude,
     complaint_publication_approve,
     complaint_publication_write,
-    complaint_submit,
 )
 from portal.core.models import AuditEntry
+from tests.complaints.filing import complaint_file
 from tests.factories import OrganisationFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +27,12 @@ def employer(db):
 
 
 def concluded(category, employer, officer, *, consent: bool, key: str) -> Complaint:
-    complaint = complaint_submit(
-        idempotency_key=key * 32,
-        complainant_kind="foreign_worker",
-        anonymous=False,
+    complaint = complaint_file(
+        category,
+        key,
         name="Private Person",
         email="private.person@example.org",
-        subject_kind="organisation",
         subject_organisation=employer,
-        category=category,
         what_happened="NARRATIVE unpaid wages",
         consent_to_publish=consent,
     ).complaint

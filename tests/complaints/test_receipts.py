@@ -4,10 +4,9 @@ import re
 
 import pytest
 
-from complaints.models import Complaint
 from complaints.receipts import complaint_receipt_render
-from complaints.services import complaint_submit
 from portal.core.models import Region
+from tests.complaints.filing import complaint_file
 from tests.pdf import embedded_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -15,18 +14,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def filed(authorities, wages):
-    return complaint_submit(
-        idempotency_key="9" * 32,
-        complainant_kind=Complaint.ComplainantKind.FOREIGN_WORKER,
-        anonymous=False,
+    return complaint_file(
+        wages,
+        "9",
         name="Receiptname Person",
         email="receipt.person@example.org",
         phone="13700001111",
-        language="en",
-        subject_kind=Complaint.SubjectKind.ORGANISATION,
         subject_name="深圳市回执测试有限公司",
         subject_region=Region.objects.get(code="440300"),
-        category=wages,
         what_happened="RECEIPTNARRATIVE unpaid since March",
     )
 

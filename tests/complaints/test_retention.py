@@ -18,10 +18,10 @@ from complaints.services import (
     complaint_note_add,
     complaint_rate,
     complaint_request_information,
-    complaint_submit,
     complaint_track,
 )
 from portal.core.models import AuditEntry, Region
+from tests.complaints.filing import complaint_file
 from tests.factories import StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -36,17 +36,14 @@ def private_root(settings, tmp_path):
 
 
 def concluded_case(category, officer, *, key: str, days_ago: int):
-    filed = complaint_submit(
-        idempotency_key=key * 32,
-        complainant_kind="foreign_worker",
-        anonymous=False,
+    filed = complaint_file(
+        category,
+        key,
         name="Retention Person",
         email="retention@example.org",
         phone="13800138000",
-        subject_kind="organisation",
         subject_name="深圳市保留期测试公司",
         subject_region=Region.objects.get(code="440300"),
-        category=category,
         what_happened="NARRATIVE the boss kept my passport",
         happened_when="WHEN last year",
         happened_where="WHERE the office",
@@ -132,17 +129,7 @@ def test_old_closed_complaints_lose_their_personal_data_and_keep_their_statistic
 
 def test_open_complaints_are_never_anonymised(authorities, wages, settings):
     settings.COMPLAINT_RETENTION_DAYS = 0
-    complaint_submit(
-        idempotency_key="p" * 32,
-        complainant_kind="employee",
-        anonymous=False,
-        name="Open Person",
-        phone="13800138000",
-        subject_kind="organisation",
-        subject_name="某公司",
-        category=wages,
-        what_happened="Still open.",
-    )
+    complaint_file(wages, "p", name="Open Person", what_happened="Still open.")
     Complaint.objects.update(received_at=timezone.now() - datetime.timedelta(days=5000))
     call_command("complaints_anonymise", stdout=io.StringIO())
     assert Complaint.objects.get().name == "Open Person"

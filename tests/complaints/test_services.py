@@ -15,8 +15,9 @@ from complaints import codes
 from complaints.calendar import add_working_days
 from complaints.models import Complaint, ComplaintEvent, Holiday
 from complaints.selectors import complaint_open_duplicate_exists
-from complaints.services import complaint_route, complaint_submit, complaint_track
+from complaints.services import complaint_route, complaint_track
 from portal.core.models import AuditEntry, Region
+from tests.complaints.filing import complaint_file
 from tests.factories import HolidayFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,23 +30,6 @@ def confirmation_tasks():
 def run_tasks() -> None:
     """Run every due background task, as `manage.py db_worker` does."""
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-
-
-def submit(category, key: str = "a" * 32, **fields):
-    values = {
-        "idempotency_key": key,
-        "complainant_kind": Complaint.ComplainantKind.FOREIGN_WORKER,
-        "anonymous": False,
-        "name": "John Smith",
-        "email": "john.smith@example.org",
-        "phone": "13800138000",
-        "language": "en",
-        "subject_kind": Complaint.SubjectKind.ORGANISATION,
-        "category": category,
-        "what_happened": "My wages for March and April were not paid.",
-    }
-    values.update(fields)
-    return complaint_submit(**values)
 
 
 # Working days --------------------------------------------------------------------------------
@@ -73,7 +57,14 @@ def test_deadlines_skip_public_holidays_and_count_make_up_working_days():
 
 def test_submit_files_the_complaint_its_first_step_and_the_audit_entry(authorities, wages):
     employer = OrganisationFactory()
-    submission = submit(wages, subject_organisation=employer)
+    # No region given: the complaint goes where the organisation is registered.
+    submission = complaint_file(
+        wages,
+        subject_organisation=employer,
+        subject_region=None,
+        name="John Smith",
+        email="john.smith@example.org",
+    )
 
     complaint = submission.complaint
     assert submission.created
@@ -105,8 +96,8 @@ def test_submit_files_the_complaint_its_first_step_and_the_audit_entry(authoriti
 
 
 def test_submitting_twice_returns_the_same_complaint(authorities, wages):
-    first = submit(wages, key="b" * 32, subject_name="深圳某公司")
-    second = submit(wages, key="b" * 32, subject_name="深圳某公司")
+    first = complaint_file(wages, key="b", subject_name="深圳某公司")
+    second = complaint_file(wages, key="b", subject_name="深圳某公司")
     assert first.created and not second.created
     assert second.complaint.pk == first.complaint.pk
     assert second.access_code is None
@@ -128,7 +119,7 @@ def test_everything_is_written_in_one_transaction_or_not_at_all(
         connection.execute_wrapper(refuse_audit_entries),
         pytest.raises(DatabaseError),
     ):
-        submit(wages, subject_name="深圳某公司")
+        complaint_file(wages, subject_name="深圳某公司")
     assert Complaint.objects.count() == 0
     assert ComplaintEvent.objects.count() == 0
     assert callbacks == []
@@ -137,13 +128,15 @@ def test_everything_is_written_in_one_transaction_or_not_at_all(
 
 def test_the_intake_rules_hold_in_the_service(authorities, wages, report_category):
     with pytest.raises(ValidationError) as error:
-        submit(wages, anonymous=True, subject_name="某公司")
+        complaint_file(wages, anonymous=True, subject_name="某公司")
     assert "anonymous" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        submit(wages, email="", phone="", subject_name="某公司")
+        complaint_file(wages, email="", phone="", subject_name="某公司")
     assert "email" in error.value.message_dict
     # A report may be anonymous, without contact; the name is then not kept.
-    submission = submit(report_category, anonymous=True, email="", phone="", subject_name="某公司")
+    submission = complaint_file(
+        report_category, anonymous=True, email="", phone="", subject_name="某公司"
+    )
     assert submission.complaint.name == ""
     assert Complaint.objects.count() == 1
 
@@ -188,7 +181,7 @@ def test_complaints_about_an_authority_or_officer_go_to_the_level_above(authorit
 
 
 def test_an_officer_complaint_is_filed_with_the_level_above(authorities, wages):
-    submission = submit(
+    submission = complaint_file(
         wages,
         subject_kind="officer",
         subject_authority=authorities["shenzhen"],
@@ -205,7 +198,7 @@ def test_an_open_complaint_about_the_same_subject_and_category_is_a_duplicate(
     authorities, wages, report_category
 ):
     employer = OrganisationFactory()
-    first = submit(wages, key="c" * 32, subject_organisation=employer).complaint
+    first = complaint_file(wages, key="c", subject_organisation=employer).complaint
     assert not complaint_open_duplicate_exists(
         organisation=employer, category=wages, exclude_pk=first.pk
     )
@@ -220,7 +213,7 @@ def test_an_open_complaint_about_the_same_subject_and_category_is_a_duplicate(
 
 
 def test_tracking_shows_the_timeline_to_the_holder_of_the_code_only(authorities, wages):
-    submission = submit(wages, subject_name="深圳某公司")
+    submission = complaint_file(wages, subject_name="深圳某公司")
     number = submission.complaint.tracking_number
     tracked = complaint_track(tracking_number=number.lower(), access_code=submission.access_code)
     assert tracked is not None
@@ -240,7 +233,7 @@ def test_an_unknown_number_costs_a_hash_check_like_a_wrong_code(authorities, wag
     measuring that both take at least one scrypt's time)."""
     import time
 
-    submission = submit(wages, subject_name="深圳某公司")
+    submission = complaint_file(wages, subject_name="深圳某公司")
     started = time.perf_counter()
     complaint_track(tracking_number=codes.tracking_number_generate(2026), access_code="AAAAA-AAAAA")
     unknown = time.perf_counter() - started
@@ -262,7 +255,9 @@ worker = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @worker
 def test_the_confirmation_email_is_sent_by_a_background_task_after_commit(authorities, wages):
-    submission = submit(wages, subject_name="深圳某公司")
+    submission = complaint_file(
+        wages, subject_name="深圳某公司", email="john.smith@example.org", language="en"
+    )
     assert mail.outbox == []
     task = confirmation_tasks().get()
     # The access code does not sit in clear in the task queue.
@@ -285,7 +280,7 @@ def test_no_email_is_enqueued_without_an_address(
     authorities, report_category, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        submit(report_category, anonymous=True, email="", phone="", subject_name="某公司")
+        complaint_file(report_category, anonymous=True, email="", phone="", subject_name="某公司")
     assert confirmation_tasks().count() == 0
 
 
@@ -299,7 +294,7 @@ def test_a_mail_server_that_is_down_loses_nothing_and_the_email_is_retried(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
 
-    submission = submit(wages, subject_name="深圳某公司")
+    submission = complaint_file(wages, subject_name="深圳某公司")
     run_tasks()
 
     assert Complaint.objects.filter(pk=submission.complaint.pk).exists()

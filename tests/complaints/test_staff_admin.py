@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from complaints.attachments import InspectedFile
 from complaints.models import Complaint, ComplaintEvent, ComplaintNote
-from complaints.services import complaint_submit, complaint_track
+from complaints.services import complaint_track
 from portal.core.models import AuditEntry, Region
+from tests.complaints.filing import complaint_file
 from tests.factories import (
     ComplaintCategoryFactory,
     CreditEventFactory,
@@ -32,18 +33,17 @@ def private_root(settings, tmp_path):
 
 
 def file(category, *, key: str, city: str = "440300", organisation=None, attachments=()):
-    return complaint_submit(
-        idempotency_key=key * 32,
-        complainant_kind=Complaint.ComplainantKind.FOREIGN_WORKER,
-        anonymous=False,
+    """A complaint about an organisation in the records, or else about 某公司`key` in `city`,
+    its narrative marked "NARRATIVE `key`"."""
+    return complaint_file(
+        category,
+        key,
         name="Ada Complainant",
         email="ada@example.org",
         phone="13800138000",
-        subject_kind=Complaint.SubjectKind.ORGANISATION,
         subject_organisation=organisation,
         subject_name="" if organisation else f"某公司{key}",
         subject_region=None if organisation else Region.objects.get(code=city),
-        category=category,
         what_happened=f"NARRATIVE {key}: wages unpaid since March.",
         attachments=attachments,
     )

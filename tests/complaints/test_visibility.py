@@ -9,7 +9,8 @@ from django.urls import reverse
 from complaints.attachments import InspectedFile
 from complaints.models import Complaint
 from complaints.selectors import complaints_visible_to, complaints_workload
-from complaints.services import complaint_accept, complaint_submit
+from complaints.services import complaint_accept
+from tests.complaints.filing import complaint_file
 from tests.factories import StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,15 +24,13 @@ def private_root(settings, tmp_path):
 
 
 def about_staff(category, *, kind: str, authority, officer_name: str = "", key: str = "v"):
-    return complaint_submit(
-        idempotency_key=key * 32,
-        complainant_kind=Complaint.ComplainantKind.EMPLOYEE,
-        anonymous=False,
-        email="e@example.org",
+    """A complaint about `authority` (kind "authority") or its officer `officer_name`."""
+    return complaint_file(
+        category,
+        key,
         subject_kind=kind,
         subject_authority=authority,
         subject_name=officer_name,
-        category=category,
         what_happened="The officer asked for money.",
         attachments=[InspectedFile(kind="pdf", content=PDF, original_name="receipt.pdf")],
     ).complaint
