@@ -18,7 +18,8 @@ from complaints.services import (
     complaint_request_information,
 )
 from portal.core.models import AuditEntry
-from tests.complaints.test_follow_up import file, holder
+from tests.complaints.filing import complaint_file
+from tests.complaints.test_follow_up import holder
 from tests.factories import HolidayFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_an_answer_moves_the_deadline_by_the_working_days_of_a_weekend_and_a_hol
     expected_pause = 9 - len(weekend) - 1
     assert len(weekend) >= 2
 
-    filed = file(wages, "p")
+    filed = complaint_file(wages, "p")
     complaint = filed.complaint
     complaint_accept(complaint=complaint, actor=officer)
     complaint_request_information(complaint=complaint, actor=officer, text="Your payslips?")
@@ -110,7 +111,7 @@ def test_an_answer_moves_the_deadline_by_the_working_days_of_a_weekend_and_a_hol
 
 def test_a_received_complaint_moves_its_acceptance_deadline(authorities, wages, officer):
     today = timezone.localdate()
-    filed = file(wages, "r")
+    filed = complaint_file(wages, "r")
     complaint = filed.complaint
     complaint_request_information(complaint=complaint, actor=officer, text="Which employer?")
     backdate(complaint, clock_stopped_on=today - 14 * DAY, acceptance_deadline=today - 3 * DAY)
@@ -125,7 +126,7 @@ def test_a_received_complaint_moves_its_acceptance_deadline(authorities, wages, 
 
 
 def test_an_answer_the_same_day_moves_nothing(authorities, wages, officer):
-    filed = file(wages, "s")
+    filed = complaint_file(wages, "s")
     complaint = filed.complaint
     deadline = complaint.acceptance_deadline
     complaint_request_information(complaint=complaint, actor=officer, text="Which employer?")
@@ -137,7 +138,7 @@ def test_an_answer_the_same_day_moves_nothing(authorities, wages, officer):
 
 
 def test_accepting_without_an_answer_lets_the_clock_run_again(authorities, wages, officer):
-    complaint = file(wages, "t").complaint
+    complaint = complaint_file(wages, "t").complaint
     complaint_request_information(complaint=complaint, actor=officer, text="Which employer?")
     complaint_accept(complaint=complaint, actor=officer)
     complaint.refresh_from_db()
@@ -152,8 +153,8 @@ def test_the_queue_flags_overdue_by_the_paused_and_moved_deadlines(
 ):
     today = timezone.localdate()
     requested = today - 9 * DAY
-    cases = {name: file(wages, key) for name, key in (("paused", "1"), ("late", "2"))}
-    cases["late before the request"] = file(wages, "3")
+    cases = {name: complaint_file(wages, key) for name, key in (("paused", "1"), ("late", "2"))}
+    cases["late before the request"] = complaint_file(wages, "3")
     for filed in cases.values():
         complaint_accept(complaint=filed.complaint, actor=officer)
     # Both waited for an answer since nine days ago; one was late already then.

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintAttachment
 from complaints.services import (
-    Submission,
     complaint_accept,
     complaint_conclude,
     complaint_not_accept,
@@ -40,13 +39,6 @@ def english(client):
 @pytest.fixture
 def officer(authorities):
     return StaffMembershipFactory(authority=authorities["shenzhen"], role="officer").user
-
-
-def file(category, key: str = "f", **fields) -> Submission:
-    """`complaint_file` with the e-mail address that test_transfer expects its mails at; kept
-    for test_clock_pause and test_transfer, which import it from here."""
-    fields.setdefault("email", "worker@example.org")
-    return complaint_file(category, key, **fields)
 
 
 def holder(filed) -> dict:

@@ -20,7 +20,7 @@ from complaints.services import (
     complaint_transfer,
 )
 from portal.core.models import AuditEntry, Region
-from tests.complaints.test_follow_up import file
+from tests.complaints.filing import complaint_file
 from tests.complaints.test_officer_match import about_officer
 from tests.factories import AuthorityFactory, StaffMembershipFactory, UserFactory
 
@@ -53,7 +53,7 @@ def misconduct(db) -> ComplaintCategory:
 
 
 def test_an_officer_sends_a_complaint_to_the_authority_of_another_city(client, authorities, wages):
-    filed = file(wages)
+    filed = complaint_file(wages)
     complaint = filed.complaint
     shenzhen = member(authorities["shenzhen"])
     colleague = UserFactory(username="sz-colleague", first_name="Colleague", last_name="Name")
@@ -112,7 +112,7 @@ def test_an_officer_sends_a_complaint_to_the_authority_of_another_city(client, a
 
 
 def test_an_accepted_complaint_keeps_its_conclusion_deadline(authorities, wages):
-    complaint = file(wages).complaint
+    complaint = complaint_file(wages).complaint
     officer = member(authorities["shenzhen"])
     complaint_accept(complaint=complaint, actor=officer)
     complaint.refresh_from_db()
@@ -128,7 +128,7 @@ def test_an_accepted_complaint_keeps_its_conclusion_deadline(authorities, wages)
 
 
 def test_bad_transfers_get_a_clear_message_and_change_nothing(client, authorities, wages):
-    complaint = file(wages).complaint
+    complaint = complaint_file(wages).complaint
     client.force_login(member(authorities["shenzhen"]))
     draft = AuthorityFactory(region=Region.objects.get(code="440400"), live=False)
     cases = [
@@ -151,7 +151,7 @@ def test_bad_transfers_get_a_clear_message_and_change_nothing(client, authoritie
 
 
 def test_a_decided_complaint_is_not_transferred(client, authorities, wages):
-    complaint = file(wages).complaint
+    complaint = complaint_file(wages).complaint
     officer = member(authorities["shenzhen"])
     complaint_accept(complaint=complaint, actor=officer)
     complaint_conclude(complaint=complaint, actor=officer, outcome="Wages paid.")
@@ -167,7 +167,7 @@ def test_a_decided_complaint_is_not_transferred(client, authorities, wages):
 
 
 def test_staff_out_of_scope_get_404_and_editors_403(client, authorities, wages):
-    complaint = file(wages).complaint
+    complaint = complaint_file(wages).complaint
     client.force_login(member(authorities["guangzhou"]))
     data = {"to_authority": authorities["guangzhou"].pk, "reason": REASON}
     assert post_transfer(client, complaint, **data).status_code == 404
@@ -217,7 +217,7 @@ worker = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @worker
 def test_the_complainant_is_emailed_where_it_went(authorities, wages):
-    filed = file(wages, "m")
+    filed = complaint_file(wages, "m", email="worker@example.org")
     officer = member(authorities["shenzhen"])
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     mail.outbox.clear()
@@ -242,7 +242,7 @@ def test_the_complainant_is_emailed_where_it_went(authorities, wages):
 
 @worker
 def test_an_extended_deadline_is_emailed_with_its_reason(authorities, wages):
-    filed = file(wages, "x")
+    filed = complaint_file(wages, "x", email="worker@example.org")
     officer = member(authorities["shenzhen"])
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     mail.outbox.clear()
