@@ -12,9 +12,10 @@ over the bytes: well under a millisecond.
 
 The values reach the template as plain text, so the template shows them as they are: no filter
 may change them (a date is passed already formatted), and no `{% if %}` may test them (a
-placeholder is never empty): what changes the page's text goes into the variant and the context. Only the plain address is kept this way:
-every page shows its own address in the language switch, so an address with a query string is
-rendered in full, with the real values, by the same code.
+placeholder is never empty): what changes the page's text goes into the variant and the
+context. Only the plain address is kept this way: every page shows its own address in the
+language switch, so an address with a query string is rendered in full, with the real values,
+by the same code.
 """
 
 import re
