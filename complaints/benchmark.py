@@ -26,8 +26,10 @@ confirmation page. It prints:
 Only the benchmark's web server has the captcha off (COMPLAINT_CAPTCHA=none) and the rate limits
 raised (COMPLAINT_RATE_SUBMIT, COMPLAINT_RATE_TRACK): through its environment, as any deployment
 sets them; nothing in the portal reads a benchmark switch. Its confirmation e-mails are enqueued
-as tasks like any other (no worker runs). The load comes from aiohttp on one asyncio loop in this
-process, on the same two cores as the server: the figures are a floor.
+as tasks like any other (no worker runs); at the end the benchmark deletes those still waiting, so
+no later worker on that database mails thousands of made-up complainants. The load comes from
+aiohttp on one asyncio loop in this process, on the same two cores as the server: the figures
+are a floor.
 
 Everything here is measurement; nothing in the portal imports it.
 """
@@ -58,9 +60,13 @@ import aiohttp
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from complaints.models import Complaint, ComplaintEvent
 from complaints.receipts import RECEIPT_LANGUAGES, complaint_receipt_render
+from complaints.tasks import send_confirmation
 from portal.core.models import Authority
 from portal.records.models import Organisation
 
@@ -513,6 +519,16 @@ def database_check(runs: list[Run]) -> Check:
     )
 
 
+def unsent_confirmations_drop(since) -> int:
+    """Delete the confirmation e-mails enqueued since `since` that no worker has taken."""
+    waiting = DBTaskResult.objects.filter(
+        task_path=send_confirmation.module_path,
+        status=TaskResultStatus.READY,
+        enqueued_at__gte=since,
+    )
+    return waiting.delete()[0]
+
+
 # ---------------------------------------------------------------------------------------------
 # Receipts
 
@@ -645,6 +661,7 @@ def run(
         f"Python {platform.python_version()}, aiohttp {aiohttp.__version__} on the same machine"
     )
     before = Complaint.objects.count()
+    started = timezone.now()
     with static_files() as static_root, web_server(static_root, workers, threads) as server:
         base, server_pid = server
         meter = CpuMeter(server_pid)
@@ -713,6 +730,8 @@ def run(
     say(f"    second complaints created    {check.resent_rows_beyond_one}")
     for token, number, again in check.resent_answered_otherwise[:5]:
         say(f"    e.g. {token}: {number} first, then {', '.join(again)}")
+    dropped = unsent_confirmations_drop(started)
+    say(f"  confirmation e-mails dropped   {dropped}  (waiting tasks; nobody to mail)")
 
     numbers = [item.tracking_number for run_ in runs for item in run_.filed]
     if receipt_rounds and numbers:
