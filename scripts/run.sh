@@ -14,7 +14,8 @@ $PY manage.py load_demo_content
 # Creates the index, or rebuilds it when it holds fewer documents than the database.
 $PY manage.py search_index ensure
 
-$PY manage.py db_worker --no-startup-delay --interval 0.25 &
+# One worker for both queues ("search": index sync; "default": e-mails, page work).
+$PY manage.py db_worker --queue-name "*" --no-startup-delay --interval 0.25 &
 worker=$!
 # Scheduled go-live and expiry of pages and snippets: Wagtail's publish_scheduled, every minute
 # (in production: a cron job or systemd timer running the same command).

@@ -225,6 +225,7 @@ def task_worker(interval: float) -> Iterator[None]:
             sys.executable,
             "manage.py",
             "db_worker",
+            "--queue-name=search",
             "--no-startup-delay",
             f"--interval={interval}",
             "--verbosity=0",

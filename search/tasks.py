@@ -24,7 +24,7 @@ def retry_delay(attempt: int) -> timedelta:
     return min(timedelta(seconds=2**attempt), MAX_RETRY_DELAY)
 
 
-@task()
+@task(queue_name="search")
 def sync_organisations(uscc_by_id: dict[str, str], attempt: int = 1) -> dict[str, int]:
     """Index or remove these organisations (JSON keys are strings: id → USCC)."""
     ids = {int(key): code for key, code in uscc_by_id.items()}

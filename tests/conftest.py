@@ -59,7 +59,7 @@ def run_tasks():
     """Run every background task that is due, the way the worker does, then refresh the index."""
 
     def run() -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
         index_refresh()
 
     return run

@@ -199,10 +199,12 @@ API_RATES = {
 NINJA_NUM_PROXIES = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Background work (django-tasks with its database backend; `manage.py db_worker` runs it).
+# Index sync has a queue of its own ("search"), so a backlog of e-mails or page work never holds
+# back the moment a change becomes searchable; production runs a worker for each queue.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "search"],
     }
 }
 

@@ -58,7 +58,7 @@ def test_the_confirmation_reaches_a_real_mail_server(smtp_server, authorities, w
     )
     assert smtp_server.messages == []  # nothing is sent inside the request
 
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
     [message] = smtp_server.messages
     assert smtp_server.envelopes == [("complaints@portal.example", ["wang.xiaoming@example.cn"])]
@@ -86,7 +86,7 @@ def _officer(authority):
 
 
 def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
 def test_every_change_of_status_is_emailed_through_a_real_mail_server(

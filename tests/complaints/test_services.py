@@ -29,7 +29,7 @@ def confirmation_tasks():
 
 def run_tasks() -> None:
     """Run every due background task, as `manage.py db_worker` does."""
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
 # Working days --------------------------------------------------------------------------------

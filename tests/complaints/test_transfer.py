@@ -219,7 +219,7 @@ worker = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_complainant_is_emailed_where_it_went(authorities, wages):
     filed = complaint_file(wages, "m", email="worker@example.org")
     officer = member(authorities["shenzhen"])
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
     mail.outbox.clear()
 
     complaint_transfer(
@@ -229,7 +229,7 @@ def test_the_complainant_is_emailed_where_it_went(authorities, wages):
         reason=REASON,
     )
     assert mail.outbox == []  # after commit, by the background task
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
     [message] = mail.outbox
     assert message.to == ["worker@example.org"]
@@ -244,7 +244,7 @@ def test_the_complainant_is_emailed_where_it_went(authorities, wages):
 def test_an_extended_deadline_is_emailed_with_its_reason(authorities, wages):
     filed = complaint_file(wages, "x", email="worker@example.org")
     officer = member(authorities["shenzhen"])
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
     mail.outbox.clear()
     later = add_working_days(filed.complaint.acceptance_deadline, 5)
 
@@ -254,7 +254,7 @@ def test_an_extended_deadline_is_emailed_with_its_reason(authorities, wages):
         new_deadline=later,
         reason="The employer's records are held in another city.",
     )
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
     [message] = mail.outbox
     assert message.to == ["worker@example.org"]

@@ -316,7 +316,7 @@ def test_the_task_publishes_through_the_queue(dumps_dir):
     from search.tasks import publish_dumps
 
     publish_dumps.enqueue()
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
     latest = dumps_latest()
     assert latest is not None and latest["datasets"]["organisations"]["rows"] == 0
 

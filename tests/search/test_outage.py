@@ -9,6 +9,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from portal.records.models import Organisation
+from search.indexing import index_refresh
+from search.tasks import publish_dumps
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -29,12 +31,15 @@ def test_writes_succeed_during_an_outage_and_the_backlog_drains_after(
     organisation = OrganisationFactory(name="杭州断线重连科技有限公司")
     assert Organisation.objects.filter(pk=organisation.pk).exists()  # the write is committed
 
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command(
+        "db_worker", "--batch", "--queue-name", "search", "--no-startup-delay", verbosity=0
+    )
     failed = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)
     assert failed.count() == 1
     retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
     assert retry.run_after > timezone.now()  # waits before trying again
     assert retry.args_kwargs["args"][1] == 2  # second attempt
+    assert retry.queue_name == "search"  # and on the queue of index sync
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.json()["tasks"]["pending"] == 1
@@ -48,3 +53,21 @@ def test_writes_succeed_during_an_outage_and_the_backlog_drains_after(
     found = client.get("/api/organisations", {"q": "断线重连"}).json()
     assert [hit["uscc"] for hit in found["results"]] == [organisation.uscc]
     assert client.get("/healthz").json()["tasks"]["pending"] == 0
+
+
+def test_index_sync_has_a_queue_of_its_own_that_no_other_backlog_holds_up(client, search_index):
+    # Work waiting on the default queue (e-mails, dumps) stands before the change in time...
+    publish_dumps.enqueue()
+    organisation = OrganisationFactory(name="南京排队在前科技有限公司")
+    sync = DBTaskResult.objects.get(task_path="search.tasks.sync_organisations")
+    assert sync.queue_name == "search"
+
+    # ...but the worker of the search queue runs only index sync, so the change is searchable.
+    call_command(
+        "db_worker", "--batch", "--queue-name", "search", "--no-startup-delay", verbosity=0
+    )
+    index_refresh()
+    found = client.get("/api/organisations", {"q": "排队在前"}).json()
+    assert [hit["uscc"] for hit in found["results"]] == [organisation.uscc]
+    waiting = DBTaskResult.objects.get(task_path="search.tasks.publish_dumps")
+    assert (waiting.queue_name, waiting.status) == ("default", TaskResultStatus.READY)
