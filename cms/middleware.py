@@ -29,14 +29,19 @@ class PageLocaleMiddleware(LocaleMiddleware):
 
     @staticmethod
     def url_name(request) -> str | None:
-        """The name of the URL pattern the request's address resolves to (None for a 404)."""
-        urlconf = getattr(request, "urlconf", None) or get_urlconf()
-        # Unprefixed page addresses only resolve in the default language.
-        with translation.override(settings.LANGUAGE_CODE):
-            try:
-                return resolve(request.path_info, urlconf).url_name
-            except Resolver404:
-                return None
+        """The name of the URL pattern the request's address resolves to (None for a 404).
+
+        Resolved once per request: this middleware and the page cache both ask."""
+        if "_portal_url_name" not in request.__dict__:
+            urlconf = getattr(request, "urlconf", None) or get_urlconf()
+            # Unprefixed page addresses only resolve in the default language.
+            with translation.override(settings.LANGUAGE_CODE):
+                try:
+                    name = resolve(request.path_info, urlconf).url_name
+                except Resolver404:
+                    name = None
+            request._portal_url_name = name
+        return request._portal_url_name
 
     @classmethod
     def _is_page(cls, request) -> bool:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import BaseModel
 
 from portal.records.selectors import organisation_get_by_uscc
 from search.client import SearchUnavailable
@@ -19,7 +20,10 @@ router = Router(tags=["organisations"])
 LICENCE = "CC BY 4.0"
 
 
-class Meta(Schema):
+# The answers built here from plain dicts are pydantic models rather than ninja Schemas: a Schema
+# reads its input through a getter made for ORM objects, which took a fifth of a search's Python
+# time. Validation and the OpenAPI document are the same.
+class Meta(BaseModel):
     licence: str = LICENCE
     total: int
     page: int
@@ -36,7 +40,7 @@ class Meta(Schema):
     )
 
 
-class OrganisationSummary(Schema):
+class OrganisationSummary(BaseModel):
     uscc: str
     kind: str
     name: str
@@ -44,7 +48,7 @@ class OrganisationSummary(Schema):
     region: str
 
 
-class OrganisationSearchResponse(Schema):
+class OrganisationSearchResponse(BaseModel):
     meta: Meta = Field(..., alias="_meta")
     results: list[OrganisationSummary]
 
@@ -132,7 +136,7 @@ def search_organisations(request: HttpRequest, params: Query[SearchParams]):
     }
 
 
-class Suggestion(Schema):
+class Suggestion(BaseModel):
     uscc: str
     name: str
     name_en: str

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch.serializer import OrjsonSerializer
 
 
 class SearchUnavailable(Exception):
@@ -21,6 +22,9 @@ def get_client() -> Elasticsearch:
     """One client per process (it pools connections). Creating it does not connect."""
     return Elasticsearch(
         settings.ELASTICSEARCH_URL,
+        # orjson reads and writes the JSON several times faster than the json module: a fifth of
+        # the client's time on a search.
+        serializer=OrjsonSerializer(),
         request_timeout=settings.ELASTICSEARCH_TIMEOUT,
         retry_on_timeout=False,
         max_retries=1,
