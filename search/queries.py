@@ -124,7 +124,6 @@ def build_organisation_search(query: OrganisationQuery) -> dict[str, Any]:
         text = normalise_text(query.text)
         if _HAN.search(text):
             must.append(_han_text_clause(text))
-            should.append({"match_phrase": {"name": {"query": text, "boost": 5}}})
             should.append({"match": {"name.bigrams": {"query": text, "boost": 2}}})
             should.append({"match": {"former_names.bigrams": {"query": text}}})
         else:
