@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -481,9 +482,15 @@ def commit_to_searchable(rounds: int, seed: int, timeout: float = 30.0) -> list[
     client = get_client()
     latencies = []
     for organisation in _sample_organisations(rng, rounds):
-        token = "probe" + "".join(rng.choice("bcdfghjkmnpqrstvwxz") for _ in range(10))
+        # A token no earlier run wrote: the seed picks the same organisations every run, and a
+        # name they already carry would change nothing, so nothing would be enqueued.
+        token = "probe" + secrets.token_hex(6)
         with transaction.atomic():
-            services.organisation_update(organisation=organisation, name_en=f"{token} Trading Ltd")
+            changes = services.organisation_update(
+                organisation=organisation, name_en=f"{token} Trading Ltd"
+            )
+        if not changes:
+            raise RuntimeError(f"{organisation.uscc}: the probe changed nothing")
         committed = time.perf_counter()
         while True:
             response = client.count(index=alias_name(), query={"match": {"name_en": token}})
