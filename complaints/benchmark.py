@@ -315,12 +315,16 @@ class CpuMeter:
     @staticmethod
     def spent(before: dict, after: dict) -> dict[str, float]:
         """CPU seconds between two readings, by whom. A process started in between counts from
-        zero; one that ended in between counts through its parent."""
+        zero; one that ended in between counts through its parent, whose children's time holds
+        the child's whole life, so what the child had used before the first reading comes off."""
         if not before or not after:
             return {}
         spent = {"server": 0.0, "database": 0.0}
         for pid, (group, seconds) in after["processes"].items():
             spent[group] += seconds - before["processes"].get(pid, (group, 0.0))[1]
+        for pid, (group, seconds) in before["processes"].items():
+            if pid not in after["processes"]:
+                spent[group] -= seconds
         spent["clients"] = after["clients"] - before["clients"]
         spent["machine"] = after["machine"] - before["machine"]
         spent["other"] = spent["machine"] - spent["server"] - spent["database"] - spent["clients"]
