@@ -21,8 +21,8 @@ LICENCE = "CC BY 4.0"
 
 
 # The answers built here from plain dicts are pydantic models rather than ninja Schemas: a Schema
-# reads its input through a getter made for ORM objects, which took a fifth of a search's Python
-# time. Validation and the OpenAPI document are the same.
+# reads its input through a getter made for ORM objects (446 µs a search instead of 141 µs).
+# Validation and the OpenAPI document are the same.
 class Meta(BaseModel):
     licence: str = LICENCE
     total: int
