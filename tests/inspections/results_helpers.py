@@ -4,10 +4,9 @@ them, and a complete on-site record as the inspectors enter it (through the serv
 import datetime
 from types import SimpleNamespace
 
-from django.utils import timezone
-
 from portal.inspections import services
 from portal.inspections.models import InspectionResult
+from tests.clock import today
 from tests.factories import StaffMembershipFactory
 from tests.inspections.factories import (
     DrawFactory,
@@ -16,9 +15,15 @@ from tests.inspections.factories import (
     make_plan,
 )
 
-TODAY = timezone.localdate()
-INSPECTED_ON = TODAY - datetime.timedelta(days=40)
-APPROVED_ON = TODAY - datetime.timedelta(days=30)
+
+def inspected_on() -> datetime.date:
+    """When the on-site inspection of the tests took place: forty days ago."""
+    return today() - datetime.timedelta(days=40)
+
+
+def approved_on() -> datetime.date:
+    """When its result was approved: thirty days ago."""
+    return today() - datetime.timedelta(days=30)
 
 
 def make_office(authorities, items) -> SimpleNamespace:
@@ -81,7 +86,7 @@ def enter(result, user, *, outcome: str = "non_compliant", severity: str = "ordi
     return services.inspection_result_save(
         result=result,
         actor=user,
-        inspected_on=INSPECTED_ON,
+        inspected_on=inspected_on(),
         place="深圳市南山区科技园路1号",
         participants="检查人员2名；单位人事经理王某",
         outcome=outcome,
@@ -94,7 +99,7 @@ def approved(office, **kwargs):
     enter(office.result, office.inspector, **kwargs)
     services.inspection_result_submit(result=office.result, actor=office.inspector)
     return services.inspection_result_approve(
-        result=office.result, actor=office.reviewer, on=APPROVED_ON
+        result=office.result, actor=office.reviewer, on=approved_on()
     )
 
 
@@ -107,8 +112,8 @@ def open_penalty(office, user, **overrides):
         "facts": "该单位聘用1名未办理工作许可的外国人。",
         "penalty": "罚款人民币1万元",
         "severity": "ordinary",
-        "decided_on": APPROVED_ON + datetime.timedelta(days=2),
-        "on": APPROVED_ON + datetime.timedelta(days=2),
+        "decided_on": approved_on() + datetime.timedelta(days=2),
+        "on": approved_on() + datetime.timedelta(days=2),
     }
     values.update(overrides)
     record = records_by_code(office.result)["GJ-01"]

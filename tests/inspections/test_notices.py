@@ -14,9 +14,9 @@ from portal.inspections import notices, services
 from portal.inspections.evidence import InspectedFile
 from tests.factories import UserFactory
 from tests.inspections.results_helpers import (
-    APPROVED_ON,
-    INSPECTED_ON,
+    approved_on,
     enter,
+    inspected_on,
     make_office,
     open_penalty,
     records_by_code,
@@ -27,7 +27,13 @@ pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 EVIDENCE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-OPENED_ON = APPROVED_ON + datetime.timedelta(days=2)
+
+
+def opened_on() -> datetime.date:
+    """When the penalty case of these tests was opened: two days after the approval."""
+    return approved_on() + datetime.timedelta(days=2)
+
+
 # What the notices must never carry: the findings for staff (a worker's name), the
 # participants, the checklist, an evidence file's name, the legal representative.
 PRIVATE = ("John Smith", "王某", "检查人员2名", "工作许可证：查验", "询问笔录", "张伟")
@@ -49,7 +55,7 @@ def office(authorities, items):
 
 @pytest.fixture
 def result(office):
-    """Office's first result: GJ-01 fails, with evidence; approved on APPROVED_ON."""
+    """Office's first result: GJ-01 fails, with evidence; approved on approved_on()."""
     enter(office.result, office.inspector)
     services.inspection_evidence_add(
         item_record=records_by_code(office.result)["GJ-01"],
@@ -58,7 +64,7 @@ def result(office):
     )
     services.inspection_result_submit(result=office.result, actor=office.inspector)
     return services.inspection_result_approve(
-        result=office.result, actor=office.reviewer, on=APPROVED_ON
+        result=office.result, actor=office.reviewer, on=approved_on()
     )
 
 
@@ -77,7 +83,7 @@ def test_the_chinese_result_notice_has_the_facts_intact_and_its_fonts(result):
     assert pdf.startswith(b"%PDF-")
     text = squeeze(pdf_text(pdf))
     organisation = result.inspection.organisation
-    number = f"IR-{APPROVED_ON.year}-{result.pk:06d}"
+    number = f"IR-{approved_on().year}-{result.pk:06d}"
     assert notices.notice_number(result) == number
     assert number in text
     assert organisation.name in text and organisation.uscc in text
@@ -88,7 +94,7 @@ def test_the_chinese_result_notice_has_the_facts_intact_and_its_fonts(result):
     assert "GJ-01外国人工作许可持证情况" in text and "44-01港澳台地区企业聘用外国人情况" in text
     assert "1名外国人未办理工作许可即在岗工作。" in text
     assert "《中华人民共和国出境入境管理法》第四十一条" in text
-    for day in (INSPECTED_ON, APPROVED_ON, result.window_ends_on):
+    for day in (inspected_on(), approved_on(), result.window_ends_on):
         assert day.isoformat() in text
     assert_nothing_private(text)
     fonts = embedded_fonts(pdf)
@@ -116,7 +122,7 @@ def test_the_english_result_notice_says_how_to_answer_and_by_when(result):
 def test_the_penalty_notice_has_facts_basis_penalty_and_the_window(action, language):
     pdf = notices.notice_render(notified=action, language=language)
     text = squeeze(pdf_text(pdf))
-    number = f"EA-{OPENED_ON.year}-{action.pk:06d}"
+    number = f"EA-{opened_on().year}-{action.pk:06d}"
     assert notices.notice_number(action) == number
     assert number in text
     organisation = action.result.inspection.organisation
@@ -128,7 +134,7 @@ def test_the_penalty_notice_has_facts_basis_penalty_and_the_window(action, langu
         "深人社罚〔2026〕17号",
     ):
         assert recorded in text
-    for day in (INSPECTED_ON, OPENED_ON, action.window_ends_on):
+    for day in (inspected_on(), opened_on(), action.window_ends_on):
         assert day.isoformat() in text
     assert_nothing_private(text)
     assert any("NotoSansCJKSC" in name for name in embedded_fonts(pdf))

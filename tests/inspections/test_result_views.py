@@ -17,8 +17,8 @@ from portal.inspections.evidence import evidence_storage
 from portal.inspections.models import EnforcementAction, InspectionEvidence, InspectionResult
 from tests.factories import StaffMembershipFactory, UserFactory
 from tests.inspections.results_helpers import (
-    INSPECTED_ON,
     enter,
+    inspected_on,
     make_office,
     records_by_code,
 )
@@ -55,7 +55,7 @@ def _photo() -> bytes:
 def _form_data(office, **overrides) -> dict:
     records = records_by_code(office.result)
     data = {
-        "inspected_on": INSPECTED_ON.isoformat(),
+        "inspected_on": inspected_on().isoformat(),
         "place": "深圳市南山区科技园路1号",
         "participants": "检查人员2名；单位人事经理王某",
         "outcome": "non_compliant",

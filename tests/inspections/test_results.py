@@ -19,10 +19,10 @@ from portal.records import selectors as records_selectors
 from portal.records.models import CreditEvent
 from tests.factories import StaffMembershipFactory, UserFactory
 from tests.inspections.results_helpers import (
-    APPROVED_ON,
-    INSPECTED_ON,
     approved,
+    approved_on,
     enter,
+    inspected_on,
     make_office,
     open_penalty,
     records_by_code,
@@ -111,14 +111,14 @@ def test_a_reviewer_approves_and_the_result_waits_unpublished(office):
     assert event.origin == CreditEvent.Origin.DRAW
     assert event.outcome == CreditEvent.Outcome.NON_COMPLIANT
     assert event.severity == CreditEvent.Severity.ORDINARY
-    assert event.decided_on == INSPECTED_ON
+    assert event.decided_on == inspected_on()
     assert event.published_on is None and event.public_until is None
     assert "1名外国人未办理工作许可即在岗工作。" in event.facts
     assert "John Smith" not in event.facts + event.title  # staff-only findings stay inside
     assert not records_selectors.credit_events_public().filter(pk=event.pk).exists()
     # The subject is notified with the window for a statement.
-    assert result.notice_sent_on == APPROVED_ON
-    assert result.window_ends_on == APPROVED_ON + datetime.timedelta(days=7)
+    assert result.notice_sent_on == approved_on()
+    assert result.window_ends_on == approved_on() + datetime.timedelta(days=7)
     entry = AuditEntry.objects.get(action="inspections.result.approved")
     assert entry.actor == office.reviewer
     assert entry.data["window_ends_on"] == result.window_ends_on.isoformat()
@@ -127,7 +127,7 @@ def test_a_reviewer_approves_and_the_result_waits_unpublished(office):
 def test_the_window_follows_the_setting(office, settings):
     settings.INSPECTION_STATEMENT_DAYS = 15
     result = approved(office)
-    assert result.window_ends_on == APPROVED_ON + datetime.timedelta(days=15)
+    assert result.window_ends_on == approved_on() + datetime.timedelta(days=15)
 
 
 def test_the_reviewer_cannot_be_an_assigned_inspector(office, authorities):
@@ -197,7 +197,7 @@ def test_an_enforcement_action_opens_an_unpublished_penalty_and_a_notice(office)
     assert penalty.severity == "ordinary"
     assert penalty.published_on is None
     assert not records_selectors.credit_events_public().filter(pk=penalty.pk).exists()
-    opened_on = APPROVED_ON + datetime.timedelta(days=2)
+    opened_on = approved_on() + datetime.timedelta(days=2)
     assert action.notice_sent_on == opened_on
     assert action.window_ends_on == opened_on + datetime.timedelta(days=7)
     entry = AuditEntry.objects.get(action="inspections.enforcement.opened")
@@ -235,7 +235,7 @@ def test_a_statement_in_the_window_is_published_with_the_result(office):
         target=result,
         actor=office.officer,
         text="我单位已为该外国人补办工作许可。",
-        received_on=APPROVED_ON + datetime.timedelta(days=3),
+        received_on=approved_on() + datetime.timedelta(days=3),
     )
     assert statement.published_on is None
     assert "inspections.statement.recorded" in actions_of(result)
@@ -323,7 +323,7 @@ def test_a_compliant_result_is_published_at_the_next_run_without_a_window(office
     result = approved(office, outcome="compliant")
     assert result.window_ends_on is None and result.notice_sent_on is None
     assert result.credit_event.severity == ""
-    run = services.inspection_results_publish(on=APPROVED_ON + datetime.timedelta(days=1))
+    run = services.inspection_results_publish(on=approved_on() + datetime.timedelta(days=1))
     assert run.results == [result.pk]
 
 

@@ -12,7 +12,6 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from pypdf import PdfReader
 
 from cms.models import InspectionResultNoticePage
@@ -30,6 +29,7 @@ from portal.records import services as records_services
 from portal.records.models import CreditEvent, WorkerCreditEntry
 from search.client import get_client
 from search.indexing import alias_name
+from tests.clock import today
 from tests.factories import OrganisationFactory, StaffMembershipFactory, UserFactory
 from tests.inspections.conftest import new_item
 from tests.inspections.factories import (
@@ -51,7 +51,6 @@ from tests.records.test_workers_private import (
     markers,
 )
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 WORKERS = "/admin/snippets/inspections/workersubjectentry/"
@@ -106,16 +105,16 @@ def test_worker_risk_rule(inputs, expected):
 @pytest.mark.django_db
 def test_the_risk_class_follows_the_personal_credit_file(authorities):
     clean, once, twice, long_ago, commended, noted = (WorkPermitFactory() for _ in range(6))
-    WorkerCreditEntryFactory(worker=once.worker, decided_on=TODAY - 100 * DAY)
+    WorkerCreditEntryFactory(worker=once.worker, decided_on=today() - 100 * DAY)
     for days in (100, 400):
-        WorkerCreditEntryFactory(worker=twice.worker, decided_on=TODAY - days * DAY)
-    WorkerCreditEntryFactory(worker=long_ago.worker, decided_on=TODAY - 4 * 365 * DAY)
+        WorkerCreditEntryFactory(worker=twice.worker, decided_on=today() - days * DAY)
+    WorkerCreditEntryFactory(worker=long_ago.worker, decided_on=today() - 4 * 365 * DAY)
     WorkerCreditEntryFactory(
-        worker=commended.worker, kind="commendation", decided_on=TODAY - 30 * DAY
+        worker=commended.worker, kind="commendation", decided_on=today() - 30 * DAY
     )
-    WorkerCreditEntryFactory(worker=noted.worker, kind="note", decided_on=TODAY - 30 * DAY)
+    WorkerCreditEntryFactory(worker=noted.worker, kind="note", decided_on=today() - 30 * DAY)
 
-    services.worker_directory_refresh(province=_province("440000"), on=TODAY)
+    services.worker_directory_refresh(province=_province("440000"), on=today())
 
     classes = {
         e.worker_id: (e.risk_class, e.risk_reasons) for e in selectors.worker_entries_open("440000")
@@ -129,8 +128,8 @@ def test_the_risk_class_follows_the_personal_credit_file(authorities):
         noted.worker_id: ("B", []),  # a note never counts
     }
     # A new violation raises the class at the next refresh.
-    WorkerCreditEntryFactory(worker=clean.worker, decided_on=TODAY)
-    counts = services.worker_directory_refresh(province=_province("440000"), on=TODAY)
+    WorkerCreditEntryFactory(worker=clean.worker, decided_on=today())
+    counts = services.worker_directory_refresh(province=_province("440000"), on=today())
     assert counts == {"entered": 0, "exited": 0, "updated": 1, "members": 6}
     assert WorkerSubjectEntry.objects.get(worker=clean.worker).risk_class == "C"
 
@@ -141,19 +140,19 @@ def test_the_risk_class_follows_the_personal_credit_file(authorities):
 @pytest.mark.django_db
 def test_eligibility_by_permit_validity_and_province(authorities):
     valid = WorkPermitFactory()
-    WorkPermitFactory(valid_to=TODAY - DAY)  # ended yesterday
-    WorkPermitFactory(valid_from=TODAY + DAY)  # not yet valid
+    WorkPermitFactory(valid_to=today() - DAY)  # ended yesterday
+    WorkPermitFactory(valid_from=today() + DAY)  # not yet valid
     WorkPermitFactory(status="cancelled")
     WorkPermitFactory(status="revoked")
     WorkPermitFactory(status="expired")
-    last_day = WorkPermitFactory(valid_from=TODAY - 30 * DAY, valid_to=TODAY)  # both days count
+    last_day = WorkPermitFactory(valid_from=today() - 30 * DAY, valid_to=today())  # both days count
     guangzhou = WorkPermitFactory(employer=OrganisationFactory(region=_province("440106")))
     hangzhou = WorkPermitFactory(employer=OrganisationFactory(region=_province("330106")))
     # Two valid permits in the province: the entry names the employer of the latest.
-    earlier = WorkPermitFactory(valid_from=TODAY - 700 * DAY)
-    latest = WorkPermitFactory(worker=earlier.worker, valid_from=TODAY - 10 * DAY)
+    earlier = WorkPermitFactory(valid_from=today() - 700 * DAY)
+    latest = WorkPermitFactory(worker=earlier.worker, valid_from=today() - 10 * DAY)
 
-    counts = services.subject_directory_refresh(province=_province("440000"), on=TODAY)
+    counts = services.subject_directory_refresh(province=_province("440000"), on=today())
 
     assert counts["workers"] == {"entered": 4, "exited": 0, "updated": 0, "members": 4}
     assert _open_entries("440000") == {
@@ -162,14 +161,14 @@ def test_eligibility_by_permit_validity_and_province(authorities):
         guangzhou.worker_id: guangzhou.employer_id,
         earlier.worker_id: latest.employer_id,
     }
-    services.subject_directory_refresh(province=_province("330000"), on=TODAY)
+    services.subject_directory_refresh(province=_province("330000"), on=today())
     assert _open_entries("330000") == {hangzhou.worker_id: hangzhou.employer_id}
 
 
 @pytest.mark.django_db
 def test_entries_and_exits_over_time(authorities):
     guangdong = _province("440000")
-    start = TODAY - 300 * DAY
+    start = today() - 300 * DAY
     permit = WorkPermitFactory(valid_from=start, valid_to=start + 99 * DAY)
     worker = permit.worker
 
@@ -221,9 +220,9 @@ def test_the_refresh_reads_the_directory_in_a_fixed_number_of_queries(
 ):
     """Bulk reads and writes: the number of queries does not grow with the workers."""
     for _ in range(30):
-        WorkerCreditEntryFactory(worker=WorkPermitFactory().worker, decided_on=TODAY - DAY)
+        WorkerCreditEntryFactory(worker=WorkPermitFactory().worker, decided_on=today() - DAY)
     with django_assert_max_num_queries(12):
-        counts = services.worker_directory_refresh(province=_province("440000"), on=TODAY)
+        counts = services.worker_directory_refresh(province=_province("440000"), on=today())
     assert counts["entered"] == 30
 
 
@@ -237,9 +236,9 @@ def _office(authorities, items, worker_item, *, plan_items=None):
     employer = OrganisationFactory(name="深圳市联合抽查对象科技有限公司")
     first = WorkPermitFactory(employer=employer)
     second = WorkPermitFactory(employer=employer)
-    WorkPermitFactory(employer=employer, valid_to=TODAY - DAY)  # not in the directory
+    WorkPermitFactory(employer=employer, valid_to=today() - DAY)  # not in the directory
     elsewhere = WorkPermitFactory()  # another employer, not drawn
-    services.worker_directory_refresh(province=_province("440000"), on=TODAY)
+    services.worker_directory_refresh(province=_province("440000"), on=today())
     plan_items = plan_items or [items["permits"], items["guangdong"], worker_item]
     plan = make_plan(authorities["guangdong"], plan_items, {"B": "25"})
     draw_row = DrawFactory(plan=plan)
@@ -294,7 +293,7 @@ def test_without_items_for_workers_the_task_lists_none(authorities, items, worke
 
 def _record_form(result, workers: dict) -> dict:
     data = {
-        "inspected_on": (TODAY - 10 * DAY).isoformat(),
+        "inspected_on": (today() - 10 * DAY).isoformat(),
         "place": "深圳市南山区科技园路1号",
         "participants": "检查人员2名；单位人事经理王某",
         "outcome": "compliant",
@@ -352,7 +351,7 @@ def test_worker_findings_go_to_the_personal_credit_file_on_approval_and_not_befo
     entry = WorkerCreditEntry.objects.get()
     assert entry.worker == failing
     assert (entry.kind, entry.facts) == ("violation", FINDING)
-    assert entry.decided_on == TODAY - 10 * DAY and entry.authority == result.authority
+    assert entry.decided_on == today() - 10 * DAY and entry.authority == result.authority
     assert office["employer"].name in entry.title
     assert WorkerInspectionRecord.objects.get(worker=failing).credit_entry == entry
     # Never a public credit event: the employer's result says nothing of the worker.
@@ -365,12 +364,12 @@ def test_worker_findings_go_to_the_personal_credit_file_on_approval_and_not_befo
     assert "violation filed" in detail
 
     # The directory takes the inspection and the violation in at its next refresh.
-    services.worker_directory_refresh(province=_province("440000"), on=TODAY)
+    services.worker_directory_refresh(province=_province("440000"), on=today())
     entries = {e.worker_id: e for e in selectors.worker_entries_open("440000")}
     assert entries[failing.pk].risk_class == "C"
-    assert entries[failing.pk].last_inspected_on == TODAY - 10 * DAY
+    assert entries[failing.pk].last_inspected_on == today() - 10 * DAY
     assert entries[complying.pk].risk_class == "B"
-    assert entries[complying.pk].last_inspected_on == TODAY - 10 * DAY
+    assert entries[complying.pk].last_inspected_on == today() - 10 * DAY
 
 
 @pytest.mark.django_db
@@ -380,7 +379,7 @@ def test_a_subject_not_found_files_nothing_for_its_workers(authorities, items, w
     services.inspection_result_save(
         result=result,
         actor=office["inspector"],
-        inspected_on=TODAY - 10 * DAY,
+        inspected_on=today() - 10 * DAY,
         place="深圳市南山区科技园路1号",
         participants="检查人员2名",
         outcome="not_located",
@@ -432,7 +431,7 @@ def directory(authorities):
         "zhejiang": WorkPermitFactory(employer=OrganisationFactory(region=_province("330106"))),
     }
     for province in ("440000", "330000"):
-        services.subject_directory_refresh(province=_province(province), on=TODAY)
+        services.subject_directory_refresh(province=_province(province), on=today())
     return {
         name: (permit.worker, WorkerSubjectEntry.objects.get(worker=permit.worker))
         for name, permit in permits.items()
@@ -510,11 +509,11 @@ def _seed_marked_worker(employer):
         worker=worker,
         employer=employer,
         permit_number=PERMIT,
-        valid_from=TODAY - 365 * DAY,
-        valid_to=TODAY + 365 * DAY,
+        valid_from=today() - 365 * DAY,
+        valid_to=today() + 365 * DAY,
     )
     records_services.worker_credit_entry_create(
-        worker=worker, kind="violation", title=ENTRY_TITLE, decided_on=TODAY - 30 * DAY
+        worker=worker, kind="violation", title=ENTRY_TITLE, decided_on=today() - 30 * DAY
     )
     return worker
 
@@ -535,14 +534,14 @@ def test_a_worker_inspected_with_a_finding_appears_in_nothing_public(
 ):
     employer = OrganisationFactory(name="深圳市隐私联合抽查科技有限公司")
     worker = _seed_marked_worker(employer)
-    services.subject_directory_refresh(province=_province("440000"), on=TODAY)
+    services.subject_directory_refresh(province=_province("440000"), on=today())
     assert WorkerSubjectEntry.objects.get(worker=worker).risk_class == "C"
     team = [InspectorFactory(authority=authorities["shenzhen"], items=[items["permits"]])]
     team.append(InspectorFactory(authority=authorities["shenzhen"], items=[items["permits"]]))
     plan = make_plan(authorities["guangdong"], [items["permits"], worker_item], {"B": "100"})
 
     # The real draw, through the services: the employer is drawn, its worker listed.
-    draw_row = services.draw_reveal(draw_row=services.draw_commit(plan=plan, on=TODAY))
+    draw_row = services.draw_reveal(draw_row=services.draw_commit(plan=plan, on=today()))
     inspection = DrawnInspection.objects.get(draw=draw_row, organisation=employer)
     result = InspectionResult.objects.get(inspection=inspection)
     worker_record = result.worker_records.get()
@@ -554,16 +553,16 @@ def test_a_worker_inspected_with_a_finding_appears_in_nothing_public(
         actor=inspector,
         worker_records={worker_record.pk: {"compliant": False, "findings": FINDING}},
     )
-    InspectionResult.objects.filter(pk=result.pk).update(inspected_on=TODAY)
+    InspectionResult.objects.filter(pk=result.pk).update(inspected_on=today())
     services.inspection_result_submit(result=result, actor=inspector)
     reviewer = StaffMembershipFactory(authority=authorities["guangdong"], role="reviewer").user
     services.inspection_result_approve(result=result, actor=reviewer)
     assert WorkerCreditEntry.objects.filter(worker=worker, facts=FINDING).exists()
     InspectionResult.objects.filter(pk=result.pk).update(
-        notice_sent_on=TODAY - 8 * DAY, window_ends_on=TODAY - DAY
+        notice_sent_on=today() - 8 * DAY, window_ends_on=today() - DAY
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.inspection_results_publish(on=TODAY).results == [result.pk]
+        assert services.inspection_results_publish(on=today()).results == [result.pk]
     notice = InspectionResultNoticePage.objects.get()
     notice.get_latest_revision().publish()
     notice.refresh_from_db()

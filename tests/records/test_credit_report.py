@@ -4,18 +4,17 @@ import hashlib
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from portal.core.models import AuditEntry, Authority, Region
 from portal.records import reports, services
 from portal.records.models import CreditReport
+from tests.clock import today
 from tests.factories import OrganisationFactory
 from tests.pdf import embedded_fonts, pdf_text, squeeze
 from tests.records.test_workers_private import markers
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 NAME = "深圳市星河国际人才科技有限公司"
 TITLE = "未按规定为外国人办理工作许可变更手续"
 DECISION = "深人社罚〔2026〕118号"
@@ -41,8 +40,8 @@ def organisation():
         title=TITLE,
         decision_number=DECISION,
         authority=authority,
-        decided_on=TODAY - timedelta(days=20),
-        published_on=TODAY - timedelta(days=10),
+        decided_on=today() - timedelta(days=20),
+        published_on=today() - timedelta(days=10),
         facts="该单位聘用的外国人变更工作岗位后，未在规定期限内办理变更。",
     )
     services.credit_event_create(
@@ -59,8 +58,8 @@ def organisation():
     OrganisationStatement.objects.create(
         event=event,
         text="本公司已于次日完成变更手续。",
-        received_on=TODAY - timedelta(days=5),
-        published_on=TODAY - timedelta(days=4),
+        received_on=today() - timedelta(days=5),
+        published_on=today() - timedelta(days=4),
     )
     organisation.refresh_from_db()
     return organisation
@@ -124,7 +123,7 @@ def test_report_shows_no_foreign_worker_data(organisation):
         valid_to=date(2027, 12, 31),
     )
     services.worker_credit_entry_create(
-        worker=worker, kind="violation", title="Kqjprivatecreditentry", decided_on=TODAY
+        worker=worker, kind="violation", title="Kqjprivatecreditentry", decided_on=today()
     )
     for language in reports.REPORT_LANGUAGES:
         _, pdf = reports.credit_report_issue(organisation=organisation, language=language)
@@ -184,7 +183,7 @@ def test_verify_page_genuine_then_out_of_date(client, organisation):
         reference="R-2",
         title="新增的处罚",
         decision_number="深人社罚〔2026〕200号",
-        published_on=TODAY,
+        published_on=today(),
     )
     page = client.get(f"/reports/{report.report_number}/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
@@ -197,7 +196,7 @@ def test_verify_page_genuine_then_out_of_date(client, organisation):
 
 
 def test_verify_page_not_found_and_junk(client):
-    number = reports.report_number_generate(TODAY)
+    number = reports.report_number_generate(today())
     page = client.get(f"/reports/{number}/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 404
     assert "verdict-not_found" in page.content.decode()

@@ -6,16 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models.signals import post_save
-from django.utils import timezone
 
 from portal.core.models import AuditEntry, Authority, Region
 from portal.records import selectors, services
 from portal.records.models import CreditEvent, Organisation
+from tests.clock import today
 from tests.factories import CreditEventFactory, OrganisationFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
 
 
 def actions(obj) -> list[str]:
@@ -35,7 +33,7 @@ def authority():
     )
 
 
-def penalty(organisation, *, published_on=TODAY, severity="ordinary", **fields):
+def penalty(organisation, *, published_on=None, severity="ordinary", **fields):
     return services.credit_event_create(
         organisation=organisation,
         kind="penalty",
@@ -43,7 +41,7 @@ def penalty(organisation, *, published_on=TODAY, severity="ordinary", **fields):
         reference=fields.pop("reference", "PEN-1"),
         title="未按规定办理外国人工作许可",
         decision_number="深人社罚〔2024〕1号",
-        published_on=published_on,
+        published_on=published_on or today(),
         **fields,
     )
 
@@ -91,7 +89,7 @@ def test_credit_event_create_stores_the_clock_audits_and_rates(authority):
     assert organisation.credit_rating == "D"
     assert organisation.rating_updated_at is not None
     assert "records.organisation.rating_changed" in actions(organisation)
-    assert recent.is_public(TODAY)
+    assert recent.is_public(today())
 
 
 def test_event_changes_save_the_organisation_so_the_index_follows():
@@ -106,7 +104,7 @@ def test_event_changes_save_the_organisation_so_the_index_follows():
     try:
         event = penalty(organisation)
         services.credit_event_update(event=event, facts="新的事实")
-        statement = services.statement_receive(event=event, text="我们已整改", received_on=TODAY)
+        statement = services.statement_receive(event=event, text="我们已整改", received_on=today())
         services.statement_publish(statement=statement)
     finally:
         post_save.disconnect(dispatch_uid="test-contract", sender=Organisation)
@@ -117,7 +115,11 @@ def test_credit_event_validation_per_kind():
     organisation = OrganisationFactory()
     with pytest.raises(ValidationError) as error:
         services.credit_event_create(
-            organisation=organisation, kind="penalty", reference="X", title="t", published_on=TODAY
+            organisation=organisation,
+            kind="penalty",
+            reference="X",
+            title="t",
+            published_on=today(),
         )
     assert {"severity", "decision_number"} <= set(error.value.message_dict)
     with pytest.raises(ValidationError) as error:
@@ -126,7 +128,7 @@ def test_credit_event_validation_per_kind():
             kind="inspection_result",
             reference="Y",
             title="t",
-            published_on=TODAY,
+            published_on=today(),
         )
     assert {"outcome", "origin"} <= set(error.value.message_dict)
     with pytest.raises(ValidationError) as error:
@@ -136,7 +138,7 @@ def test_credit_event_validation_per_kind():
             severity="serious",
             reference="Z",
             title="t",
-            published_on=TODAY,
+            published_on=today(),
         )
     assert "severity" in error.value.message_dict
     assert not CreditEvent.objects.exists()
@@ -157,7 +159,7 @@ def test_credit_event_update_recomputes_the_clock_and_the_rating():
     changes = services.credit_event_update(event=event, severity="serious")
     assert changes == {"severity": ["ordinary", "serious"]}
     event.refresh_from_db()
-    assert event.repair_possible_from == services.credit.add_months(TODAY, 6)
+    assert event.repair_possible_from == services.credit.add_months(today(), 6)
     organisation.refresh_from_db()
     assert organisation.credit_rating == "D"
     assert services.credit_event_update(event=event, severity="serious") == {}
@@ -166,7 +168,7 @@ def test_credit_event_update_recomputes_the_clock_and_the_rating():
 
 def test_credit_repair_is_refused_before_the_minimum_period():
     organisation = OrganisationFactory()
-    event = penalty(organisation, published_on=TODAY - timedelta(days=30))
+    event = penalty(organisation, published_on=today() - timedelta(days=30))
     with pytest.raises(services.CreditRepairRefused, match="possible from"):
         services.credit_event_repair(event=event, reason="已整改")
     event.refresh_from_db()
@@ -176,15 +178,15 @@ def test_credit_repair_is_refused_before_the_minimum_period():
 
 def test_credit_repair_ends_public_display_and_restores_the_rating():
     organisation = OrganisationFactory()
-    published = services.credit.add_months(TODAY, -4)
+    published = services.credit.add_months(today(), -4)
     event = penalty(organisation, published_on=published)
     organisation.refresh_from_db()
     assert organisation.credit_rating == "C"
     services.credit_event_repair(event=event, reason="已整改并完成信用修复培训")
     event.refresh_from_db()
     organisation.refresh_from_db()
-    assert event.repaired_on == TODAY
-    assert not event.is_public(TODAY)
+    assert event.repaired_on == today()
+    assert not event.is_public(today())
     assert organisation.credit_rating == "B"
     assert actions(event)[-1] == "records.credit_event.repaired"
     assert list(selectors.public_events(organisation)) == []
@@ -199,7 +201,7 @@ def test_positive_events_cannot_be_repaired():
         kind="commendation",
         reference="C-1",
         title="守法诚信示范单位",
-        published_on=services.credit.add_months(TODAY, -12),
+        published_on=services.credit.add_months(today(), -12),
     )
     with pytest.raises(services.CreditRepairRefused, match="negative"):
         services.credit_event_repair(event=event, reason="x")
@@ -213,25 +215,25 @@ def test_list_entry_remove_audits_and_changes_the_rating():
         list_kind="restriction",
         reference="L-1",
         title="列入严重失信主体名单",
-        published_on=TODAY - timedelta(days=10),
-        starts_on=TODAY - timedelta(days=10),
+        published_on=today() - timedelta(days=10),
+        starts_on=today() - timedelta(days=10),
     )
     assert entry.severity == "serious"
     organisation.refresh_from_db()
     assert organisation.credit_rating == "D"
-    services.list_entry_remove(event=entry, removed_on=TODAY, reason="整改完成，提前移出")
+    services.list_entry_remove(event=entry, removed_on=today(), reason="整改完成，提前移出")
     organisation.refresh_from_db()
     assert organisation.credit_rating == "B"
     assert actions(entry)[-1] == "records.credit_event.list_removed"
     assert list(selectors.public_events(organisation)) == [entry]  # shown with its removal
     with pytest.raises(ValidationError):
-        services.list_entry_remove(event=entry, removed_on=TODAY, reason="again")
+        services.list_entry_remove(event=entry, removed_on=today(), reason="again")
 
 
 def test_statements_are_public_once_published():
     organisation = OrganisationFactory()
     event = penalty(organisation)
-    statement = services.statement_receive(event=event, text="我们已整改", received_on=TODAY)
+    statement = services.statement_receive(event=event, text="我们已整改", received_on=today())
     assert list(selectors.statements_public()) == []
     services.statement_publish(statement=statement)
     assert list(selectors.statements_public()) == [statement]
@@ -255,7 +257,7 @@ def test_refresh_credit_ratings_recomputes_when_time_passes(capsys):
     CreditEventFactory(organisation=stale, published_on=date(2024, 3, 1))
     Organisation.objects.filter(pk=stale.pk).update(credit_rating="C")
     fresh = OrganisationFactory()
-    CreditEventFactory(organisation=fresh, published_on=TODAY)
+    CreditEventFactory(organisation=fresh, published_on=today())
     Organisation.objects.filter(pk=fresh.pk).update(credit_rating="C")
     untouched = OrganisationFactory()
     call_command("refresh_credit_ratings")
