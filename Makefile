@@ -12,7 +12,7 @@ test:
 benchmark:
 	scripts/benchmark.sh $(ARGS)
 
-# Page render times and anonymous requests/s with wrk against gunicorn (same database as above)
+# Page render times and anonymous requests/s with wrk against granian (same database as above)
 page-benchmark:
 	scripts/page_benchmark.sh $(ARGS)
 

@@ -1,5 +1,6 @@
 """The page benchmark: how fast the public pages render, and how many anonymous requests per second
-the site serves with its page cache, against gunicorn with production settings.
+the site serves with its page cache, against the production web server (granian, production
+settings).
 
 It measures the database the command runs against (the portal's own after `make run`, or any
 other with demo data and demo content) and prints:
@@ -18,10 +19,9 @@ the time it measures as a Python one would on two cores.
 import os
 import re
 import shutil
-import subprocess  # noqa: S404 - runs gunicorn, collectstatic and wrk, our own commands
+import subprocess  # noqa: S404 - runs collectstatic and wrk, our own commands
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +31,8 @@ from django.conf import settings
 from wagtail.models import Page
 
 from portal.env import BASE_DIR
-from search.benchmark import child_environment, free_port, http_get, percentile
+from portal.web_server import web_server as production_server
+from search.benchmark import child_environment, http_get, percentile
 
 
 @dataclass(frozen=True)
@@ -74,42 +75,16 @@ def _static_root() -> Path:
 def web_server(
     static_root: Path, cache_seconds: int, workers: int, threads: int
 ) -> Iterator[tuple[str, int]]:
-    port = free_port()
+    """The production web server (portal/web_server.py) on a free port; yields (host, port)."""
     environment = {
         **child_environment(),
         "DJANGO_STATIC_ROOT": str(static_root),
         "PAGE_CACHE_SECONDS": str(cache_seconds),
     }
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            f"--workers={workers}",
-            "--worker-class=gthread",
-            f"--threads={threads}",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
-        ],
-        cwd=BASE_DIR,
-        env=environment,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if http_get("127.0.0.1", port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start; see its output above.")
-            time.sleep(0.3)
-        yield "127.0.0.1", port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with production_server(
+        environment, workers=workers, threads=threads, ready_path="/healthz"
+    ) as server:
+        yield server.host, server.port
 
 
 @dataclass
@@ -206,7 +181,7 @@ def run(
         )
     database = settings.DATABASES["default"]
     say(f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
-    say(f"gunicorn: {workers} workers × {threads} threads, production settings")
+    say(f"granian: {workers} workers × {threads} threads, production settings")
     load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     say(f"Machine: {os.cpu_count()} logical cores, load average {load_average} at the start")
     static_root = _static_root()

@@ -1,11 +1,11 @@
 """The complaint benchmark behind `manage.py complaint_benchmark` (see README, "Benchmarks").
 
-Browser-like clients file complaints through the real form of a gunicorn with production
-settings, on the database the command runs against (scripts/complaint_benchmark.sh gives it
-PostgreSQL of its own, `portal_bench`). Each submission is what a browser does: GET
-/complaints/new/ (the CSRF cookie and token, a fresh form token), then POST the form with the
-cookie and an Origin header, and read the tracking number and the access code off the
-confirmation page. It prints:
+Browser-like clients file complaints through the real form of the production web server
+(granian, production settings), on the database the command runs against
+(scripts/complaint_benchmark.sh gives it PostgreSQL of its own, `portal_bench`). Each
+submission is what a browser does: GET /complaints/new/ (the CSRF cookie and token, a fresh form
+token), then POST the form with the cookie and an Origin header, and read the tracking number and
+the access code off the confirmation page. It prints:
 
 - a saturation run: `clients` clients (50) filing back to back, `submissions` in all (5,000):
   submissions per second, and the POST's latency p50/p95/p99 (the form's GET beside it);
@@ -19,7 +19,7 @@ confirmation page. It prints:
   second complaint;
 - the PDF receipt's render time (WeasyPrint), p50/p95 per language, in this process;
 - where the machine's CPU went during each run, per submission (Linux: /proc): the web server
-  (gunicorn and its workers), PostgreSQL, the clients (this process) and the rest of the machine.
+  (granian and its workers), PostgreSQL, the clients (this process) and the rest of the machine.
   Throughput on two shared cores moves with whatever else runs; the server's CPU per submission
   does not, and is what a change to the portal moves.
 
@@ -43,8 +43,7 @@ import platform
 import pstats
 import re
 import shutil
-import socket
-import subprocess  # noqa: S404 - runs gunicorn and collectstatic, our own commands
+import subprocess  # noqa: S404 - runs collectstatic, our own command
 import sys
 import tempfile
 import time
@@ -69,6 +68,7 @@ from complaints.receipts import RECEIPT_LANGUAGES, complaint_receipt_render
 from complaints.tasks import send_confirmation
 from portal.core.models import Authority
 from portal.records.models import Organisation
+from portal.web_server import web_server as production_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 FORM_PATH = "/complaints/new/"
@@ -88,12 +88,6 @@ def percentile(values: list[float], share: float) -> float:
 
 # ---------------------------------------------------------------------------------------------
 # The server
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_environment(static_root: Path) -> dict[str, str]:
@@ -141,44 +135,12 @@ def static_files() -> Iterator[Path]:
 
 @contextmanager
 def web_server(static_root: Path, workers: int, threads: int) -> Iterator[tuple[str, int]]:
-    """gunicorn serving the portal on a free port; yields its base URL and its process id."""
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            f"--workers={workers}",
-            "--worker-class=gthread",
-            f"--threads={threads}",
-            f"--bind=127.0.0.1:{port}",
-            "--backlog=2048",
-            # Longer than the pauses of a paced client, so a kept-alive connection is not
-            # closed under a request (browsers retry that; the client reports it).
-            "--keep-alive=30",
-            "--log-level=warning",
-        ],
-        cwd=BASE_DIR,
-        env=server_environment(static_root),
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + FORM_PATH, timeout=30) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start; see its output above.")
-            time.sleep(0.3)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    """The production web server (portal/web_server.py) on a free port; yields its base URL and
+    its process id."""
+    with production_server(
+        server_environment(static_root), workers=workers, threads=threads, ready_path=FORM_PATH
+    ) as server:
+        yield server.base_url, server.pid
 
 
 # ---------------------------------------------------------------------------------------------
@@ -658,7 +620,7 @@ def run(
         raise RuntimeError("No live authority: load the demo data first (load_demo_data).")
     database = settings.DATABASES["default"]
     say(f"Database: {connection.vendor} {database['NAME']}")
-    say(f"gunicorn: {workers} workers × {threads} threads, production settings")
+    say(f"granian: {workers} workers × {threads} threads, production settings")
     load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     say(
         f"Machine: {os.cpu_count()} logical cores, load average {load_average} at the start; "

@@ -1,4 +1,4 @@
-"""WSGI entry point for production servers (gunicorn portal.wsgi)."""
+"""WSGI entry point for production servers (granian --interface wsgi portal.wsgi:application)."""
 
 import os
 

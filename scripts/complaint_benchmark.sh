@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make complaint-benchmark`: complaints filed through the real form against gunicorn with
+# `make complaint-benchmark`: complaints filed through the real form against granian with
 # production settings (complaints/benchmark.py), on the benchmark's PostgreSQL database
 # (portal_bench, as `make benchmark` uses) with the demo data loaded once.
 # Arguments go to `manage.py complaint_benchmark`, e.g.

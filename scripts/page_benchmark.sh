@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make page-benchmark`: page render times and anonymous requests per second (cms/benchmark.py),
-# against gunicorn with production settings on the benchmark's PostgreSQL database (portal_bench,
+# against granian with production settings on the benchmark's PostgreSQL database (portal_bench,
 # as `make benchmark` uses), with the demo content loaded once. wrk comes from Debian.
 # Arguments go to `manage.py page_benchmark`, e.g. `make page-benchmark ARGS="--connections 32"`.
 set -euo pipefail

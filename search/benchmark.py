@@ -4,8 +4,8 @@ It measures what the public feels and what operators plan for, on the data in th
 
 - a fixed query mix, drawn with a seed from the organisations themselves (full names, partial
   names, pinyin, initials, USCCs as typed, filtered and faceted searches, deep pages), sent as
-  HTTP requests to the public API of a real gunicorn, at concurrency 1 and 8: the end-to-end time
-  next to Elasticsearch's own `took`;
+  HTTP requests to the public API of the production web server (granian), at concurrency 1
+  and 8: the end-to-end time next to Elasticsearch's own `took`;
 - the same mix through the best database-only alternative (PostgreSQL with pg_trgm trigram
   indexes over a denormalised search table), on the same data in the same run;
 - how long a committed change takes to become searchable with the task worker running.
@@ -19,7 +19,6 @@ import os
 import platform
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from django.db import connection, connections, transaction
 
 from portal.records import services
 from portal.records.models import CreditEvent, Organisation
+from portal.web_server import web_server as production_server
 from search.client import get_client
 from search.indexing import alias_name
 from search.normalise import normalise_text
@@ -157,12 +157,6 @@ def query_mix(seed: int, per_category: int) -> list[Probe]:
 # Processes: the web server and the task worker, as production runs them
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def child_environment() -> dict[str, str]:
     """Production settings against this database and cluster, with rate limits out of the way."""
     database = settings.DATABASES["default"]
@@ -185,42 +179,17 @@ def child_environment() -> dict[str, str]:
 
 @contextmanager
 def web_server(workers: int, threads: int) -> Iterator[str]:
-    """gunicorn serving the portal on a free port; yields its base URL."""
-    port = free_port()
+    """The production web server (portal/web_server.py) on a free port; yields host:port."""
     # The API serves no static files, but WhiteNoise warns about a STATIC_ROOT that is missing.
-    static_root = tempfile.TemporaryDirectory(prefix="search-benchmark-static-")
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            f"--workers={workers}",
-            "--worker-class=gthread",
-            f"--threads={threads}",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
-        ],
-        cwd=BASE_DIR,
-        env={**child_environment(), "DJANGO_STATIC_ROOT": static_root.name},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, _, _ = http_get("127.0.0.1", port, "/api/organisations?q=probe")
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start; see its output above.")
-            time.sleep(0.3)
-        yield f"127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        static_root.cleanup()
+    with tempfile.TemporaryDirectory(prefix="search-benchmark-static-") as static_root:
+        environment = {**child_environment(), "DJANGO_STATIC_ROOT": static_root}
+        with production_server(
+            environment,
+            workers=workers,
+            threads=threads,
+            ready_path="/api/organisations?q=probe",
+        ) as server:
+            yield f"{server.host}:{server.port}"
 
 
 @contextmanager

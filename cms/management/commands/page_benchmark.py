@@ -7,7 +7,7 @@ from cms import benchmark
 
 class Command(BaseCommand):
     help = (
-        "Measure the public pages against gunicorn with production settings: uncached render "
+        "Measure the public pages against the production web server: uncached render "
         "p50/p95 per page type, and anonymous requests/s with wrk, without and with the page cache."
     )
 
@@ -15,8 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=100, help="requests per page, uncached")
         parser.add_argument("--connections", type=int, default=16, help="wrk connections")
         parser.add_argument("--seconds", type=int, default=20, help="wrk duration per run")
-        parser.add_argument("--web-workers", type=int, default=4)
-        parser.add_argument("--web-threads", type=int, default=2)
+        parser.add_argument(
+            "--web-workers", type=int, default=2, help="granian worker processes (2)"
+        )
+        parser.add_argument(
+            "--web-threads", type=int, default=4, help="application threads per worker (4)"
+        )
         parser.add_argument(
             "--cache-seconds", type=int, default=300, help="PAGE_CACHE_SECONDS of the cached run"
         )

@@ -11,7 +11,7 @@ from complaints import benchmark
 
 class Command(BaseCommand):
     help = (
-        "File complaints through the form of gunicorn with production settings (50 browser-like "
+        "File complaints through the form of the production web server (50 browser-like "
         "clients: GET the form, POST it): submissions/s and latency p50/p95/p99 at saturation "
         "and at a paced rate; then check in the database that every confirmed submission is "
         "there exactly once; and time the PDF receipt in both languages. Adds complaints to the "
@@ -37,8 +37,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--receipt-rounds", type=int, default=50, help="receipt renders per language"
         )
-        parser.add_argument("--web-workers", type=int, default=4)
-        parser.add_argument("--web-threads", type=int, default=2)
+        parser.add_argument(
+            "--web-workers", type=int, default=2, help="granian worker processes (2)"
+        )
+        parser.add_argument(
+            "--web-threads", type=int, default=4, help="application threads per worker (4)"
+        )
         parser.add_argument(
             "--profile",
             type=int,
@@ -48,7 +52,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        # Stopped with SIGTERM (a timeout, a supervisor): unwind, so gunicorn is stopped too.
+        # Stopped with SIGTERM (a timeout, a supervisor): unwind, so the web server is stopped too.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         if options["profile"]:
             benchmark.profile(options["profile"], self.stdout.write)

@@ -33,8 +33,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--deep-page", type=int, default=50, help="the deep page (default 50)")
         parser.add_argument("--commits", type=int, default=40, help="commit-to-searchable rounds")
-        parser.add_argument("--web-workers", type=int, default=4)
-        parser.add_argument("--web-threads", type=int, default=2)
+        parser.add_argument(
+            "--web-workers", type=int, default=2, help="granian worker processes (2)"
+        )
+        parser.add_argument(
+            "--web-threads", type=int, default=4, help="application threads per worker (4)"
+        )
         parser.add_argument(
             "--worker-interval",
             type=float,
