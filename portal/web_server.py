@@ -40,6 +40,11 @@ def server_command(host: str, port: int, workers: int, threads: int) -> list[str
         f"--host={host}",
         f"--port={port}",
         "--backlog=2048",
+        # A worker that dies (killed for memory, a crash in a C library) is replaced.
+        "--respawn-failed-workers",
+        # A worker that has not stopped 5 s after being told to is killed. Without it, granian
+        # 2.8.9 told to stop while a replacement is still starting waits without end.
+        "--workers-kill-timeout=5",
         "--no-ws",
         "--log-level=warning",
     ]
@@ -82,4 +87,8 @@ def web_server(
         yield server
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # never seen with the kill timeout; never leave it
+            process.kill()
+            process.wait()

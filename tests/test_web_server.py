@@ -1,7 +1,7 @@
 """The production web server (granian, started by portal/web_server.py with the options the
 README gives for deployment) serving the portal with production settings, in processes of its
 own, against this test's database and Elasticsearch index: it answers the health check, the
-JSON API and its rate limit, and streams a CSV export.
+JSON API and its rate limit, streams a CSV export, and replaces a worker that dies.
 
 Pages are left to the rest of the suite: with production settings they need the collected
 static files (a minute and a half to collect), and the WSGI application under them is the same.
@@ -11,7 +11,9 @@ import csv
 import io
 import json
 import os
+import signal
 import sqlite3
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -69,7 +71,7 @@ def served(tmp_path, index_now):
         "API_RATE_ORGANISATION": "3/m",
     }
     with web_server(environment, workers=2, threads=2, ready_path="/healthz") as server:
-        yield server.base_url, organisations
+        yield server, organisations
 
 
 def _get(url: str) -> tuple[int, Message, bytes]:
@@ -82,7 +84,8 @@ def _get(url: str) -> tuple[int, Message, bytes]:
 
 
 def test_the_production_server_answers_health_api_and_rate_limits(served):
-    base, organisations = served
+    server, organisations = served
+    base = server.base_url
     status, _, body = _get(base + "/healthz")
     assert status == 200
     assert json.loads(body)["database"]["ok"] is True
@@ -104,7 +107,8 @@ def test_the_production_server_answers_health_api_and_rate_limits(served):
 
 
 def test_the_production_server_streams_a_csv_export(served):
-    base, organisations = served
+    server, organisations = served
+    base = server.base_url
     query = urllib.parse.urlencode({"q": "生产服务器"})
     status, headers, body = _get(f"{base}/api/organisations.csv?{query}")
     assert status == 200, body
@@ -112,3 +116,59 @@ def test_the_production_server_streams_a_csv_export(served):
     assert headers["X-Total-Count"] == "2"
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert sorted(row["uscc"] for row in rows) == sorted(item.uscc for item in organisations)
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat") as stat:
+                    text = stat.read()
+            except OSError:  # ended meanwhile
+                continue
+            if int(text[text.rindex(")") + 2 :].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is alive (an exited child that its parent has not reaped yet is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            text = stat.read()
+    except OSError:
+        return False
+    return text[text.rindex(")") + 2] != "Z"
+
+
+def test_a_worker_that_dies_is_replaced_and_the_server_keeps_answering(served):
+    server, _organisations = served
+    workers = _children(server.pid)
+    assert len(workers) == 2, workers
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)  # as the kernel's OOM killer would
+
+    def wait_for(condition, what: str) -> set[int]:
+        deadline = time.monotonic() + 30
+        while not condition(current := _children(server.pid)):
+            assert time.monotonic() < deadline, f"{what}: {current}"
+            time.sleep(0.1)
+        return current
+
+    # Once it is gone (a connection it had taken dies with it, under any server), the other
+    # worker answers alone until the replacement has started.
+    wait_for(lambda current: victim not in current, f"worker {victim} still there")
+    assert _get(server.base_url + "/healthz")[0] == 200
+    wait_for(lambda current: len(current) == 2, f"no replacement for worker {victim}")
+    statuses = {_get(server.base_url + "/healthz")[0] for _ in range(6)}
+    assert statuses == {200}
+
+    # Told to stop now, while the replacement may still be starting, it exits by itself: the
+    # worker that does not stop is killed after --workers-kill-timeout (5 s).
+    os.kill(server.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while _running(server.pid):
+        assert time.monotonic() < deadline, "the server did not stop within 15 s"
+        time.sleep(0.1)
