@@ -8,6 +8,8 @@ below, so they measure the same server with the same options. Nothing the portal
 imports this module.
 """
 
+import os
+import signal
 import socket
 import subprocess  # noqa: S404 - starts granian, our own command line
 import sys
@@ -68,8 +70,12 @@ def web_server(
     """granian on a free loopback port with `environment`, stopped on the way out; ready once
     `ready_path` answers 200 (within a minute)."""
     host, port = "127.0.0.1", free_port()
+    # A process group of its own, so that a last-resort kill takes the workers with it.
     process = subprocess.Popen(  # noqa: S603
-        server_command(host, port, workers, threads), cwd=BASE_DIR, env=environment
+        server_command(host, port, workers, threads),
+        cwd=BASE_DIR,
+        env=environment,
+        start_new_session=True,
     )
     server = WebServer(host, port, process.pid)
     try:
@@ -90,5 +96,5 @@ def web_server(
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # never seen with the kill timeout; never leave it
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
