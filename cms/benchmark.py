@@ -31,6 +31,7 @@ from django.conf import settings
 from wagtail.models import Page
 
 from portal.env import BASE_DIR
+from portal.web_server import interpreter
 from portal.web_server import web_server as production_server
 from search.benchmark import child_environment, http_get, percentile
 
@@ -183,7 +184,10 @@ def run(
     say(f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
     say(f"granian: {workers} workers × {threads} threads, production settings")
     load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    say(f"Machine: {os.cpu_count()} logical cores, load average {load_average} at the start")
+    say(
+        f"Machine: {os.cpu_count()} logical cores, load average {load_average} at the start; "
+        f"{interpreter()}"
+    )
     static_root = _static_root()
     try:
         with web_server(static_root, 0, workers, threads) as (host, port):

@@ -39,7 +39,6 @@ import cProfile
 import io
 import logging
 import os
-import platform
 import pstats
 import re
 import shutil
@@ -68,6 +67,7 @@ from complaints.receipts import RECEIPT_LANGUAGES, complaint_receipt_render
 from complaints.tasks import send_confirmation
 from portal.core.models import Authority
 from portal.records.models import Organisation
+from portal.web_server import interpreter
 from portal.web_server import web_server as production_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -624,7 +624,7 @@ def run(
     load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     say(
         f"Machine: {os.cpu_count()} logical cores, load average {load_average} at the start; "
-        f"Python {platform.python_version()}, aiohttp {aiohttp.__version__} on the same machine"
+        f"{interpreter()}, aiohttp {aiohttp.__version__} on the same machine"
     )
     before = Complaint.objects.count()
     started = timezone.now()

@@ -9,6 +9,7 @@ imports this module.
 """
 
 import os
+import platform
 import signal
 import socket
 import subprocess  # noqa: S404 - starts granian, our own command line
@@ -20,6 +21,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from portal.env import BASE_DIR
+
+
+def interpreter() -> str:
+    """The Python the server runs on (that of this process), as the benchmarks print it: the
+    version and the installation, since builds of one version differ in speed (README,
+    "Benchmarks")."""
+    return f"Python {platform.python_version()} ({sys.base_prefix})"
 
 
 def free_port() -> int:

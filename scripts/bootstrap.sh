@@ -7,7 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=${VENV:-.venv}
-PYTHON=${PYTHON:-python3.11}
+# The interpreter: $PYTHON when set, else the distribution's /usr/bin/python3.11, else the first
+# python3.11 on PATH. Debian's and Ubuntu's builds are optimised (PGO and LTO, libpython linked
+# in); a default pyenv build (libpython as a shared library, no --enable-optimizations) serves
+# this portal's requests 10-15% slower (README, "Benchmarks").
+if [[ -z ${PYTHON:-} ]]; then
+  PYTHON=python3.11
+  [[ -x /usr/bin/python3.11 ]] && PYTHON=/usr/bin/python3.11
+fi
 REQUIREMENTS=${REQUIREMENTS:-requirements/dev.txt}
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -46,8 +53,15 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' ||
   die "Python 3.11 is needed (found $("$PYTHON" --version 2>&1)); set PYTHON=/path/to/python3.11"
 
+# A virtual environment made from another interpreter (or one since removed) is made again.
+base=$("$PYTHON" -c 'import os, sys; print(os.path.realpath(sys.executable))')
+made_from=$(sed -n 's/^home *= *//p' "$VENV/pyvenv.cfg" 2>/dev/null || true)
+if [[ -x $VENV/bin/python && $(realpath -m "${made_from:-/none}") != "$(dirname "$base")" ]]; then
+  say "Making $VENV again for $base (it was made from ${made_from:-an unknown interpreter})"
+  rm -rf "$VENV"
+fi
 if [[ ! -x $VENV/bin/python ]]; then
-  say "Creating the virtual environment in $VENV"
+  say "Creating the virtual environment in $VENV with $base"
   "$PYTHON" -m venv "$VENV"
 fi
 # Reinstall only when the lock file changed since the last install.

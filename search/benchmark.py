@@ -39,6 +39,7 @@ from django.db import connection, connections, transaction
 
 from portal.records import services
 from portal.records.models import CreditEvent, Organisation
+from portal.web_server import interpreter
 from portal.web_server import web_server as production_server
 from search.client import get_client
 from search.indexing import alias_name
@@ -503,7 +504,7 @@ def machine_facts() -> Facts:
         kilobytes = int(re.search(r"MemTotal:\s+(\d+)", meminfo.read_text()).group(1))
         facts.add("Memory", f"{kilobytes / 1024 / 1024:.1f} GiB")
     facts.add("OS", platform.platform())
-    facts.add("Python", platform.python_version())
+    facts.add("Python", interpreter().removeprefix("Python "))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SHOW server_version")
