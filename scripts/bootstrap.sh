@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 # The interpreter: $PYTHON when set, else the distribution's /usr/bin/python3.11, else the first
 # python3.11 on PATH. Debian's and Ubuntu's builds are optimised (PGO and LTO, libpython linked
-# in); a default pyenv build (libpython as a shared library, no --enable-optimizations) serves
-# this portal's requests 10-15% slower (README, "Benchmarks").
+# in); on a default pyenv build (libpython as a shared library, no --enable-optimizations) this
+# portal's requests cost about 10% more CPU and its index rebuild 35% more (README, "Benchmarks").
 if [[ -z ${PYTHON:-} ]]; then
   PYTHON=python3.11
   [[ -x /usr/bin/python3.11 ]] && PYTHON=/usr/bin/python3.11
