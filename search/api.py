@@ -12,6 +12,7 @@ from portal.records.selectors import organisation_get_by_uscc
 from search.client import SearchUnavailable
 from search.export import ExportTooLarge, organisations_export
 from search.forms import OrganisationSearchForm
+from search.queries import MAX_FROM
 from search.results import organisations_search, organisations_suggest
 from search.throttling import EndpointRateThrottle
 
@@ -69,22 +70,89 @@ class OrganisationOut(Schema):
         return organisation.region_id
 
 
+# The form checks the parameters (with the messages the HTML search shows); the OpenAPI document
+# states the same rules, read off the form's fields, so that generated clients and fuzzers know
+# them and the two never disagree.
+_checks = OrganisationSearchForm.base_fields
+
+
+def _choices(name: str) -> dict:
+    return {"enum": [str(value) for value, _label in _checks[name].choices]}
+
+
+def _optional_pattern(name: str) -> dict:
+    pattern = _checks[name].regex.pattern.removeprefix("^").removesuffix("$")
+    return {"pattern": f"^(?:{pattern})?$"}
+
+
+def _max_length(name: str) -> dict:
+    return {"maxLength": _checks[name].max_length}
+
+
+_OPTIONAL_DATE = {"anyOf": [{"format": "date"}, {"maxLength": 0}]}
+
+
 class SearchParams(Schema):
-    q: str = Field("", description="name, former name, pinyin, initials or USCC")
-    kind: str = Field("", description="employer or agency")
-    province: str = Field("", description="GB/T 2260 code of a province, e.g. 440000")
-    prefecture: str = Field("", description="GB/T 2260 code of a city, e.g. 440300")
-    rating: str = Field("", description="credit rating, A to D")
-    event: str = Field(
-        "", description="has a public event of this kind: inspection_result, penalty, …"
+    q: str = Field(
+        "",
+        description="name, former name, pinyin, initials or USCC",
+        json_schema_extra=_max_length("q"),
     )
-    penalised_within: str = Field("", description="penalised in the last 1, 2, 3 or 5 years")
-    event_from: str = Field("", description="has a public event published on or after (ISO date)")
-    event_to: str = Field("", description="… on or before (ISO date)")
-    sort: str = Field("relevance", description="relevance, name or latest (latest event first)")
-    page: int = 1
-    size: int = Field(10, description="10, 25, 50 or 100")
-    after: str = Field("", description="the next_cursor of the previous page")
+    kind: str = Field("", description="employer or agency", json_schema_extra=_choices("kind"))
+    province: str = Field(
+        "",
+        description="GB/T 2260 code of a province, e.g. 440000",
+        json_schema_extra=_optional_pattern("province"),
+    )
+    prefecture: str = Field(
+        "",
+        description="GB/T 2260 code of a city, e.g. 440300",
+        json_schema_extra=_optional_pattern("prefecture"),
+    )
+    rating: str = Field(
+        "", description="credit rating, A to D", json_schema_extra=_choices("rating")
+    )
+    event: str = Field(
+        "",
+        description="has a public event of this kind: inspection_result, penalty, …",
+        json_schema_extra=_choices("event"),
+    )
+    penalised_within: str = Field(
+        "",
+        description="penalised in the last 1, 2, 3 or 5 years",
+        json_schema_extra=_choices("penalised_within"),
+    )
+    event_from: str = Field(
+        "",
+        description="has a public event published on or after (ISO date)",
+        json_schema_extra=_OPTIONAL_DATE,
+    )
+    event_to: str = Field(
+        "", description="… on or before (ISO date)", json_schema_extra=_OPTIONAL_DATE
+    )
+    sort: str = Field(
+        "relevance",
+        description="relevance, name or latest (latest event first)",
+        json_schema_extra=_choices("sort"),
+    )
+    page: int = Field(
+        1,
+        description=f"pages beyond result {MAX_FROM:,} need `after`",
+        json_schema_extra={
+            "minimum": _checks["page"].min_value,
+            "maximum": _checks["page"].max_value,
+        },
+    )
+    size: int = Field(
+        10,
+        description="10, 25, 50 or 100",
+        json_schema_extra={"enum": [size for size, _label in _checks["size"].choices]},
+    )
+    after: str = Field(
+        "",
+        description="the next_cursor of the previous page (opaque: a damaged one gets a 400)",
+        json_schema_extra={**_max_length("after"), "pattern": "^[A-Za-z0-9_-]*$"},
+    )
     # A string, not a bool: Swagger UI draws a bool as a select without a label.
     facets: str = Field(
         "",
@@ -93,11 +161,40 @@ class SearchParams(Schema):
     )
 
 
+class ParameterProblem(BaseModel):
+    parameter: str
+    message: str
+
+
+class Problem(BaseModel):
+    """Every refusal: `detail` says what was wrong, as text or per parameter."""
+
+    detail: str | list[ParameterProblem]
+
+
+_TRY_AGAIN = {
+    "Retry-After": {
+        "description": "seconds to wait before the next request",
+        "schema": {"type": "integer"},
+    }
+}
+# What every endpoint may answer besides its result.
+REFUSALS = {400: Problem, 429: Problem, 503: Problem}
+REFUSALS_DOCUMENTED = {
+    "responses": {
+        400: {"description": "a parameter is malformed or out of range"},
+        429: {"description": "too many requests from this address", "headers": _TRY_AGAIN},
+        503: {"description": "search is temporarily unavailable"},
+    }
+}
+
+
 @router.get(
     "/organisations",
-    response=OrganisationSearchResponse,
+    response={200: OrganisationSearchResponse, **REFUSALS},
     by_alias=True,
     throttle=[EndpointRateThrottle("search")],
+    openapi_extra=REFUSALS_DOCUMENTED,
 )
 def search_organisations(request: HttpRequest, params: Query[SearchParams]):
     """Search employers and intermediary agencies by name, pinyin or USCC."""
@@ -145,9 +242,17 @@ class Suggestion(BaseModel):
 
 @router.get(
     "/organisations.csv",
+    response={200: None, **REFUSALS},
     throttle=[EndpointRateThrottle("export")],
     openapi_extra={
-        "responses": {200: {"description": "CSV", "content": {"text/csv": {}}}},
+        "responses": {
+            **REFUSALS_DOCUMENTED["responses"],
+            200: {"description": "CSV", "content": {"text/csv": {}}},
+            400: {
+                "description": "a parameter is malformed, or the search matches too many "
+                "organisations to export"
+            },
+        },
     },
 )
 def export_organisations(request: HttpRequest, params: Query[SearchParams]):
@@ -169,7 +274,12 @@ def export_organisations(request: HttpRequest, params: Query[SearchParams]):
     return response
 
 
-@router.get("/suggest", response=list[Suggestion], throttle=[EndpointRateThrottle("suggest")])
+@router.get(
+    "/suggest",
+    response={200: list[Suggestion], **REFUSALS},
+    throttle=[EndpointRateThrottle("suggest")],
+    openapi_extra=REFUSALS_DOCUMENTED,
+)
 def suggest(request: HttpRequest, q: str = Query("", max_length=100)):
     """Organisations whose name, pinyin or pinyin initials start with `q` (at most eight)."""
     try:
@@ -184,8 +294,14 @@ def suggest(request: HttpRequest, q: str = Query("", max_length=100)):
 
 @router.get(
     "/organisations/{uscc}",
-    response=OrganisationOut,
+    response={200: OrganisationOut, 404: Problem, 429: Problem},
     throttle=[EndpointRateThrottle("organisation")],
+    openapi_extra={
+        "responses": {
+            404: {"description": "no organisation has this code"},
+            429: REFUSALS_DOCUMENTED["responses"][429],
+        }
+    },
 )
 def get_organisation(request: HttpRequest, uscc: str):
     """One organisation's public profile by its unified social credit code."""

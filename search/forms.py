@@ -44,8 +44,11 @@ class OrganisationSearchForm(Form):
         choices=[("", _("Any time"))]
         + [(years, ngettext_lazy("%d year", "%d years", years) % years) for years in (1, 2, 3, 5)],
     )
-    event_from = forms.DateField(label=_("Events published from"), required=False)
-    event_to = forms.DateField(label=_("to"), required=False)
+    # ISO dates only, as the page's date inputs send them and the API documents them.
+    event_from = forms.DateField(
+        label=_("Events published from"), required=False, input_formats=["%Y-%m-%d"]
+    )
+    event_to = forms.DateField(label=_("to"), required=False, input_formats=["%Y-%m-%d"])
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,
