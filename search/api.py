@@ -1,5 +1,6 @@
 """The open data API over the credit records (django-ninja; OpenAPI at /api/openapi.json)."""
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -12,7 +13,7 @@ from portal.records.selectors import organisation_get_by_uscc
 from search.client import SearchUnavailable
 from search.export import ExportTooLarge, organisations_export
 from search.forms import OrganisationSearchForm
-from search.queries import MAX_FROM
+from search.queries import MAX_FROM, PAGE_SIZES
 from search.results import organisations_search, organisations_suggest
 from search.throttling import EndpointRateThrottle
 
@@ -77,7 +78,12 @@ _checks = OrganisationSearchForm.base_fields
 
 
 def _choices(name: str) -> dict:
-    return {"enum": [str(value) for value, _label in _checks[name].choices]}
+    # A pattern rather than an enum: Swagger UI draws an enum as a select without a label.
+    field = _checks[name]
+    values = [str(value) for value, _label in field.choices]
+    if not field.required and "" not in values:
+        values.insert(0, "")  # left empty, the default applies
+    return {"pattern": f"^(?:{'|'.join(map(re.escape, values))})$"}
 
 
 def _optional_pattern(name: str) -> dict:
@@ -146,7 +152,7 @@ class SearchParams(Schema):
     size: int = Field(
         10,
         description="10, 25, 50 or 100",
-        json_schema_extra={"enum": [size for size, _label in _checks["size"].choices]},
+        json_schema_extra={"minimum": min(PAGE_SIZES), "maximum": max(PAGE_SIZES)},
     )
     after: str = Field(
         "",
