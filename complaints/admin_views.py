@@ -11,7 +11,7 @@ trail, and e-mails the complainant.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -277,14 +277,23 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """An attachment, for staff who may see its complaint only (audited as
-    `complaints.attachment.downloaded`); always as a download, never rendered in the page."""
+    `complaints.attachment.downloaded`); always as a download, never rendered in the page. Not
+    while its malware scan is pending, and never when the scan flagged it."""
     _may_handle(request)
     complaint = _complaint_or_404(request, pk)
     attachment = ComplaintAttachment.objects.filter(pk=attachment_pk, complaint=complaint).first()
     if attachment is None or not attachment.file:
         raise Http404
+    if not attachment.downloadable:
+        # Flagged by the malware scan, or not scanned yet: the complaint's page says which.
+        messages.error(
+            request,
+            _("%(name)s cannot be downloaded: %(scan)s.")
+            % {"name": attachment.original_name, "scan": attachment.get_scan_display()},
+        )
+        return redirect("complaints_admin:detail", pk=complaint.pk)
     audit.record(
         action="complaints.attachment.downloaded",
         obj=attachment,

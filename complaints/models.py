@@ -359,6 +359,22 @@ class ComplaintAttachment(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    class Scan(models.TextChoices):
+        """The malware scan (complaints.scanning): staff download only what is not infected and
+        not waiting for its scan."""
+
+        NOT_SCANNED = "not_scanned", _("not scanned (no scanner configured)")
+        PENDING = "pending", _("waiting for the malware scan")
+        CLEAN = "clean", _("no malware found")
+        INFECTED = "infected", _("malware found: not downloadable")
+
+    scan = models.CharField(
+        _("malware scan"), max_length=20, choices=Scan.choices, default=Scan.NOT_SCANNED
+    )
+    # What the scanner found (its signature name), when it found something.
+    scan_finding = models.CharField(_("finding"), max_length=200, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
+
     class Meta:
         ordering = ["complaint_id", "id"]
         verbose_name = _("attachment")
@@ -366,6 +382,11 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def downloadable(self) -> bool:
+        """Staff may download it: not flagged, and not waiting for its scan."""
+        return self.scan in (self.Scan.CLEAN, self.Scan.NOT_SCANNED)
 
 
 class ComplaintNote(models.Model):

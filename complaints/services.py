@@ -23,6 +23,7 @@ from complaints.models import (
     ComplaintEvent,
     ComplaintNote,
 )
+from complaints.scanning import scanning_enabled
 from complaints.selectors import (
     ABOUT_STAFF,
     complaint_visible,
@@ -30,7 +31,7 @@ from complaints.selectors import (
     officers_of_authority,
     transfer_targets,
 )
-from complaints.tasks import seal, send_confirmation, send_status_change
+from complaints.tasks import scan_attachment, seal, send_confirmation, send_status_change
 from portal.core import audit
 from portal.core.models import Authority, Region
 from portal.core.selectors import authority_for_region, national_authority
@@ -113,7 +114,10 @@ def complaint_route(
 def _attachment_store(
     *, complaint: Complaint, attachment: InspectedFile, event: ComplaintEvent | None = None
 ) -> ComplaintAttachment:
-    return ComplaintAttachment.objects.create(
+    """Store a file, and queue its malware scan in the same transaction (when a scanner is
+    configured): staff may download it once the scan has found nothing."""
+    scan = scanning_enabled()
+    stored = ComplaintAttachment.objects.create(
         complaint=complaint,
         event=event,
         file=ContentFile(attachment.content, name=attachment.kind),
@@ -121,7 +125,11 @@ def _attachment_store(
         content_type=attachment.content_type,
         size=len(attachment.content),
         sha256=attachment.sha256,
+        scan=ComplaintAttachment.Scan.PENDING if scan else ComplaintAttachment.Scan.NOT_SCANNED,
     )
+    if scan:
+        scan_attachment.enqueue(stored.pk)
+    return stored
 
 
 def complaint_subject_officer_match(*, authority: Authority | None, officer_name: str):

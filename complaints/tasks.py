@@ -1,5 +1,5 @@
-"""Background work of complaints (django-tasks, database queue): the confirmation e-mail and the
-e-mail on every change of status.
+"""Background work of complaints (django-tasks, database queue): the confirmation e-mail, the
+e-mail on every change of status, and the malware scan of each attachment.
 
 The task is enqueued in the transaction that files or changes the complaint: the queue is a
 table of the same database, so the complaint and its e-mail task are committed together or not
@@ -22,12 +22,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from complaints.models import Complaint, ComplaintEvent
+from complaints import scanning
+from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
+from portal.core import audit
 
 logger = logging.getLogger(__name__)
 
@@ -129,3 +132,38 @@ def send_status_change(complaint_id: int, event_id: int, attempt: int = 1) -> st
         )
         raise
     return complaint.tracking_number
+
+
+@task()
+def scan_attachment(attachment_id: int, attempt: int = 1) -> str:
+    """Scan one attachment for malware (complaints.scanning) and record the verdict; a finding
+    is also written to the audit trail. Retried like the e-mails while the scanner is away."""
+    attachment = ComplaintAttachment.objects.filter(pk=attachment_id).first()
+    # Gone (its complaint anonymised), or its file removed: nothing left to scan.
+    if attachment is None or not attachment.file:
+        return ""
+    try:
+        with attachment.file.open("rb") as stream:
+            verdict = scanning.scan(stream)
+    except scanning.ScannerUnavailable:
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("Gave up scanning attachment %s; it stays pending", attachment_id)
+            raise
+        delay = retry_delay(attempt)
+        logger.warning("Attachment %s not scanned; retrying in %s", attachment_id, delay)
+        scan_attachment.using(run_after=timezone.now() + delay).enqueue(attachment_id, attempt + 1)
+        raise
+    attachment.scan = (
+        ComplaintAttachment.Scan.INFECTED if verdict.infected else ComplaintAttachment.Scan.CLEAN
+    )
+    attachment.scan_finding = verdict.finding[:200]
+    attachment.scanned_at = timezone.now()
+    with transaction.atomic():
+        attachment.save(update_fields=["scan", "scan_finding", "scanned_at"])
+        if verdict.infected:
+            audit.record(
+                action="complaints.attachment.infected",
+                obj=attachment,
+                data={"complaint": attachment.complaint_id, "finding": attachment.scan_finding},
+            )
+    return attachment.scan

@@ -22,10 +22,11 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Debian packages the portal needs at run time: Pango/HarfBuzz for WeasyPrint and a CJK font so
 # Chinese text renders in PDFs.
 DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
-# `make test` only (TEST_TOOLS=1, set by scripts/test.sh): Chromium for the browser tests, and npm
+# `make test` only (TEST_TOOLS=1, set by scripts/test.sh): Chromium for the browser tests, ClamAV's
+# daemon for the attachment scan's (they start their own, with a test signature), and npm
 # (Debian's, only when there is none) for their checkers in package.json.
 if [[ ${TEST_TOOLS:-} == 1 ]]; then
-  DEBIAN_PACKAGES+=(chromium)
+  DEBIAN_PACKAGES+=(chromium clamav-daemon)
   command -v npm >/dev/null || DEBIAN_PACKAGES+=(npm)
 fi
 missing=()

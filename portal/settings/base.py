@@ -235,6 +235,10 @@ COMPLAINT_RETENTION_DAYS = env.int("COMPLAINT_RETENTION_DAYS", default=3 * 365)
 COMPLAINT_ATTACHMENTS_ROOT = Path(
     env.str("COMPLAINT_ATTACHMENTS_ROOT", default=str(BASE_DIR / "var" / "complaint-attachments"))
 )
+# The ClamAV daemon that scans every attachment for malware before staff may download it:
+# unix:///run/clamav/clamd.ctl or tcp://host:3310. Empty: no scanning, and the staff pages say
+# that the files were not scanned.
+COMPLAINT_ATTACHMENT_CLAMD_URL = env.str("COMPLAINT_ATTACHMENT_CLAMD_URL", default="")
 
 # Inspection results: days after the subject is notified of a negative result or a penalty in
 # which it may submit a statement or request a hearing; publication comes after them.
