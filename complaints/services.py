@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from complaints import codes
 from complaints.attachments import InspectedFile, attachment_storage
@@ -130,6 +132,46 @@ def _attachment_store(
     if scan:
         scan_attachment.enqueue(stored.pk)
     return stored
+
+
+def attachment_scans_queue(*, include_not_scanned: bool = False, dry_run: bool = False) -> list:
+    """Queue the malware scan of every attachment left waiting for one with none in the queue:
+    a scan that gave up while the scanner was away for hours stays "pending" for good otherwise.
+    With `include_not_scanned`, also the files stored while no scanner was configured; they turn
+    "pending" (not downloadable) until their scan. Returns those attachments, oldest first; with
+    `dry_run`, changes nothing. A scan queued twice only records its verdict twice."""
+    if not scanning_enabled():
+        raise ImproperlyConfigured(
+            "No scanner is configured: set COMPLAINT_ATTACHMENT_CLAMD_URL first."
+        )
+    waiting = [ComplaintAttachment.Scan.PENDING]
+    if include_not_scanned:
+        waiting.append(ComplaintAttachment.Scan.NOT_SCANNED)
+    queued = {
+        task["args"][0]
+        for task in DBTaskResult.objects.filter(
+            task_path=scan_attachment.module_path,
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        ).values_list("args_kwargs", flat=True)
+        if task.get("args")
+    }
+    due = [
+        attachment
+        for attachment in ComplaintAttachment.objects.filter(scan__in=waiting)
+        .exclude(file="")
+        .order_by("uploaded_at", "pk")
+        .only("pk", "complaint_id", "original_name", "scan", "uploaded_at")
+        if attachment.pk not in queued
+    ]
+    if dry_run:
+        return due
+    for attachment in due:
+        with transaction.atomic():
+            if attachment.scan != ComplaintAttachment.Scan.PENDING:
+                attachment.scan = ComplaintAttachment.Scan.PENDING
+                attachment.save(update_fields=["scan"])
+            scan_attachment.enqueue(attachment.pk)
+    return due
 
 
 def complaint_subject_officer_match(*, authority: Authority | None, officer_name: str):

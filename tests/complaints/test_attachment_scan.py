@@ -5,6 +5,7 @@ signatures come from the internet (freshclam), which this machine cannot reach, 
 only a file that the scanner flags and one that it does not.
 """
 
+import io
 import subprocess  # noqa: S404 - starts clamd, a program of the machine
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from clamav_client.clamd import ClamdError, ClamdNetworkSocket
 from django.contrib.messages import get_messages
 from django.core.management import call_command
-from django.core.management.base import SystemCheckError
+from django.core.management.base import CommandError, SystemCheckError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -84,11 +85,11 @@ def private_root(settings, tmp_path):
     settings.COMPLAINT_ATTACHMENTS_ROOT = tmp_path / "attachments"
 
 
-def _file_with(category, *files: tuple[str, bytes]):
+def _file_with(category, *files: tuple[str, bytes], key: str = "scan"):
     attachments = [InspectedFile(kind="pdf", content=data, original_name=n) for n, data in files]
     return complaint_file(
         category,
-        "scan",
+        key,
         subject_region=None,
         subject_name="某公司",
         email="ada@example.org",
@@ -194,3 +195,52 @@ def test_a_malformed_scanner_address_stops_the_start_with_its_reason(settings):
         call_command("check")
     settings.COMPLAINT_ATTACHMENT_CLAMD_URL = "unix:///run/clamav/clamd.ctl"
     call_command("check")
+
+
+def test_a_scan_that_gave_up_is_queued_again_and_files_stored_unscanned_can_be_too(
+    client, settings, clamd, authorities, wages
+):
+    settings.COMPLAINT_ATTACHMENT_CLAMD_URL = ""
+    unscanned = _file_with(wages, ("old.pdf", MARKED_PDF), key="old").attachments.get()
+    settings.COMPLAINT_ATTACHMENT_CLAMD_URL = f"tcp://127.0.0.1:{free_port()}"  # nobody there
+    stuck = _file_with(wages, ("invoice.pdf", PDF), key="stuck").attachments.get()
+    # Its scan gave up: failed, with no retry left in the queue.
+    scans = DBTaskResult.objects.filter(task_path="complaints.tasks.scan_attachment")
+    scans.update(args_kwargs={"args": [stuck.pk, 8], "kwargs": {}})
+    run_worker()
+    assert scans.get().status == "FAILED"
+    stuck.refresh_from_db()
+    assert stuck.scan == Scan.PENDING
+
+    settings.COMPLAINT_ATTACHMENT_CLAMD_URL = clamd
+    out = io.StringIO()
+    call_command("complaints_scan_attachments", "--dry-run", "--include-not-scanned", stdout=out)
+    assert f"would queue the scan of attachment {unscanned.pk} " in out.getvalue()
+    assert f"would queue the scan of attachment {stuck.pk} " in out.getvalue()
+    assert scans.count() == 1
+    unscanned.refresh_from_db()
+    assert unscanned.scan == Scan.NOT_SCANNED
+
+    call_command("complaints_scan_attachments", stdout=io.StringIO())
+    call_command("complaints_scan_attachments", stdout=io.StringIO())  # queued once, not twice
+    assert scans.filter(status="READY").count() == 1
+    run_worker()
+    stuck.refresh_from_db()
+    assert stuck.scan == Scan.CLEAN
+
+    out = io.StringIO()
+    call_command("complaints_scan_attachments", "--include-not-scanned", stdout=out)
+    assert "1 attachments queued" in out.getvalue()
+    unscanned.refresh_from_db()
+    assert unscanned.scan == Scan.PENDING  # not downloadable until its verdict
+    staff(client, authorities["national"])
+    assert _download(client, unscanned).status_code == 302
+    run_worker()
+    unscanned.refresh_from_db()
+    assert (unscanned.scan, unscanned.scan_finding[:18]) == (Scan.INFECTED, "Portal.Test.Marker")
+
+
+def test_queueing_scans_without_a_scanner_says_what_to_set(settings):
+    settings.COMPLAINT_ATTACHMENT_CLAMD_URL = ""
+    with pytest.raises(CommandError, match="COMPLAINT_ATTACHMENT_CLAMD_URL"):
+        call_command("complaints_scan_attachments")
