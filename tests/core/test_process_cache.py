@@ -1,6 +1,8 @@
 """Reference data kept per process (portal/core/process_cache.py): loaded once, forgotten when
 its models change in this process, and read every time when PROCESS_CACHE_SECONDS is 0."""
 
+import threading
+
 import pytest
 
 from portal.core import selectors
@@ -43,6 +45,65 @@ def test_zero_seconds_reads_every_time(settings):
         cache.get("a", lambda: loads.append(1))
 
     assert len(loads) == 3
+
+
+def _loading_in_thread(cache: ProcessCache, key: str, value: str):
+    """A thread that loads `key` and stays inside its load until `release` is set."""
+    inside, release, got = threading.Event(), threading.Event(), []
+
+    def load():
+        inside.set()
+        release.wait(timeout=30)
+        return value
+
+    thread = threading.Thread(target=lambda: got.append(cache.get(key, load)))
+    thread.start()
+    assert inside.wait(timeout=30)
+    return thread, release, got
+
+
+def test_while_one_thread_loads_an_expired_value_again_the_others_go_on_with_it():
+    cache, loads = _counting_cache()
+    cache.get("form", lambda: "rendered at nine")
+    cache._values["form"] = (0.0, "rendered at nine")  # expired
+    thread, release, got = _loading_in_thread(cache, "form", "rendered at ten")
+
+    # Neither waits for that load nor starts one of its own.
+    assert cache.get("form", lambda: loads.append(1) or "a second render") == "rendered at nine"
+    assert loads == []
+
+    release.set()
+    thread.join(timeout=30)
+    assert got == ["rendered at ten"]
+    assert cache.get("form", lambda: loads.append(1)) == "rendered at ten"
+    assert loads == []
+
+
+def test_with_nothing_kept_the_others_wait_for_the_one_load():
+    cache, loads = _counting_cache()
+    thread, release, got = _loading_in_thread(cache, "form", "rendered")
+    waiting: list[str] = []
+    second = threading.Thread(
+        target=lambda: waiting.append(cache.get("form", lambda: loads.append(1) or "again"))
+    )
+    second.start()
+
+    release.set()
+    for each in (thread, second):
+        each.join(timeout=30)
+    assert got == waiting == ["rendered"]
+    assert loads == []
+
+
+def test_a_load_that_fails_leaves_the_key_to_the_next_caller():
+    cache, _loads = _counting_cache()
+
+    def broken():
+        raise RuntimeError("database away")
+
+    with pytest.raises(RuntimeError):
+        cache.get("form", broken)
+    assert cache.get("form", lambda: "rendered") == "rendered"
 
 
 def test_routing_follows_a_new_authority_at_once():
