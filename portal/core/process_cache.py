@@ -77,7 +77,7 @@ class ProcessCache(Generic[Value]):
             with self._lock:
                 if len(self._values) >= MAX_KEYS:  # keys that are never asked again (old ones)
                     self._values.clear()
-                    self._loading = {key: loading}
+                    self._loading = {}
                 self._values[key] = (time.monotonic() + seconds, value)
             return value
         finally:
@@ -86,6 +86,8 @@ class ProcessCache(Generic[Value]):
     def clear(self, **_signal_arguments) -> None:
         with self._lock:
             self._values.clear()
+            # A load under way keeps its own lock; at worst the key is loaded twice.
+            self._loading = {}
 
 
 def process_caches_clear(**_signal_arguments) -> None:
