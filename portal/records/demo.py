@@ -21,6 +21,7 @@ import functools
 import re
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from random import Random
 from typing import NamedTuple
 
 from django.db import connections, router, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 
@@ -1853,13 +1855,29 @@ def _large_page_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
+class DemoDataInUse(Exception):
+    """Other records (complaints, permits, inspections) still name organisations to be cleared."""
+
+
 def demo_data_clear() -> int:
     """Delete every organisation with its credit events and statements (what `--clear` does
-    before loading); return how many rows were deleted."""
-    with transaction.atomic():
-        statements, _ = OrganisationStatement.objects.all().delete()
-        events, _ = CreditEvent.objects.all().delete()
-        count, _ = Organisation.objects.all().delete()
+    before loading); return how many rows were deleted. Deletes nothing and raises DemoDataInUse
+    when other records still name an organisation: those are never deleted along with it."""
+    try:
+        with transaction.atomic():
+            statements, _ = OrganisationStatement.objects.all().delete()
+            events, _ = CreditEvent.objects.all().delete()
+            count, _ = Organisation.objects.all().delete()
+    except ProtectedError as error:
+        named = Counter(type(item)._meta for item in error.protected_objects)
+        listed = ", ".join(
+            f"{number:,} {meta.verbose_name if number == 1 else meta.verbose_name_plural}"
+            for meta, number in sorted(named.items(), key=lambda pair: pair[0].label)
+        )
+        raise DemoDataInUse(
+            f"Nothing was deleted: {listed} still name these organisations. Clear the demo data "
+            "on a database of its own, or delete those records first."
+        ) from error
     return statements + events + count
 
 

@@ -6,13 +6,16 @@ from itertools import islice
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db.models import Count
+from django.utils import translation
 from stdnum.cn import uscc as stdnum_uscc
 
 from portal.core.models import Authority, Region
 from portal.core.regions import package_divisions, region_rows
 from portal.records import credit, demo, uscc
-from portal.records.models import CreditEvent, Organisation, OrganisationStatement
+from portal.records.models import CreditEvent, Organisation, OrganisationStatement, WorkPermit
+from tests.factories import ForeignWorkerFactory
 
 SAMPLE = 3000
 
@@ -321,6 +324,27 @@ def test_the_command_with_clear_replaces_the_organisations():
     call_command("load_demo_data", organisations=30, seed=9, clear=True, verbosity=0)
 
     assert Organisation.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_the_command_with_clear_deletes_nothing_while_other_records_name_an_organisation():
+    call_command("load_demo_data", organisations=20, seed=9, verbosity=0)
+    employer = Organisation.objects.order_by("pk").first()
+    WorkPermit.objects.create(
+        worker=ForeignWorkerFactory(),
+        employer=employer,
+        permit_number="P-CLEAR-1",
+        valid_from=datetime.date(2026, 1, 1),
+        valid_to=datetime.date(2027, 1, 1),
+    )
+    events = CreditEvent.objects.count()
+
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("load_demo_data", organisations=30, seed=9, clear=True, verbosity=0)
+
+    assert "Nothing was deleted: 1 work permit still name these organisations" in str(refused.value)
+    assert Organisation.objects.count() == 20
+    assert CreditEvent.objects.count() == events
 
 
 # Credit events --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 from tqdm import tqdm
 
+from complaints.models import Complaint
 from portal.records.models import Organisation
 from search import benchmark
 from search.indexing import index_rebuild
@@ -48,7 +49,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="allow replacing the organisations in this database with benchmark data",
+            help="allow replacing the organisations in this database with benchmark data "
+            "(complaints naming them, the complaint benchmark's, are deleted too)",
         )
         parser.add_argument("--skip-rebuild", action="store_true")
         parser.add_argument(
@@ -65,6 +67,12 @@ class Command(BaseCommand):
                     "replaces them: pass --replace, on a database of its own."
                 )
             self.section(f"Loading {count:,} organisations (seed {options['seed']})")
+            if existing:
+                # The complaint benchmark, on the same database, files complaints against these
+                # organisations; a complaint is never deleted with the organisation it names.
+                filed, _ = Complaint.objects.filter(subject_organisation__isnull=False).delete()
+                if filed:
+                    self.stdout.write(f"Deleted {filed:,} rows of complaints naming them.")
             call_command(
                 "load_demo_data",
                 organisations=count,

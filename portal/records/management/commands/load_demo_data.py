@@ -2,10 +2,10 @@
 
 import argparse
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from portal.records.demo import demo_data_clear, demo_data_load
+from portal.records.demo import DemoDataInUse, demo_data_clear, demo_data_load
 from portal.records.models import Organisation
 
 
@@ -44,7 +44,10 @@ class Command(BaseCommand):
             self.stdout.write("Organisations exist already; no demo data loaded.")
             return
         if options["clear"]:
-            deleted = demo_data_clear()
+            try:
+                deleted = demo_data_clear()
+            except DemoDataInUse as error:
+                raise CommandError(str(error)) from error
             self.stdout.write(f"Deleted {deleted} rows.")
         with tqdm(
             total=options["organisations"],
