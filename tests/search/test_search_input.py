@@ -26,6 +26,16 @@ def test_invalid_parameters_get_400_with_a_message(client, search_index, params)
     assert api.json()["detail"]
 
 
+def test_a_null_character_is_named_as_such_in_both_languages(client, search_index):
+    # Django's own Chinese for this check says "empty strings are not allowed".
+    chinese = client.get("/search/", {"q": "北京\x00"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 400
+    assert "不能包含空字符（U+0000）。" in chinese.content.decode()
+    assert "空字符串" not in chinese.content.decode()
+    english = client.get("/api/organisations", {"q": "北京\x00"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json() == {"detail": "q: Null characters are not allowed."}
+
+
 @pytest.mark.parametrize(
     "text",
     ['"unbalanced', "name:(x OR", "*:*", "科技 AND NOT", "😀🏭", "a\x07b\x1bc", "\\", "{}[]/"],
