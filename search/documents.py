@@ -139,6 +139,22 @@ def _event_summary(event: CreditEvent) -> dict[str, Any]:
     }
 
 
+# The columns `organisation_document` reads: a rebuild loads only these. Reading the others too
+# (three timestamps among them) cost 10 µs more a row, about a tenth of a rebuild's Python time.
+DOCUMENT_FIELDS = (
+    "uscc",
+    "kind",
+    "name",
+    "name_en",
+    "region",
+    "industry",
+    "registration_status",
+    "foreign_staff_count",
+    "updated_at",
+    "credit_rating",
+)
+
+
 def organisation_document(
     organisation: Organisation,
     regions: RegionTable,

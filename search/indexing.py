@@ -31,6 +31,7 @@ from portal.records.selectors import (
 )
 from search.client import SearchUnavailable, get_client, is_unavailable_error
 from search.documents import (
+    DOCUMENT_FIELDS,
     OrganisationDocument,
     RegionTable,
     organisation_document,
@@ -224,6 +225,7 @@ def index_rebuild(
     name = _create_index(building=True)
     # In pk order, so each batch's events are one range query (see records.selectors).
     rows = (queryset if queryset is not None else Organisation.objects.all()).order_by("pk")
+    rows = rows.only(*DOCUMENT_FIELDS)
     if workers > 1 and not _database_is_in_memory():
         count = _fill_in_processes(rows, name, workers, progress)
     else:

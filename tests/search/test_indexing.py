@@ -8,10 +8,13 @@ from search.client import get_client
 from search.indexing import (
     alias_name,
     index_document_count,
+    index_rebuild,
+    index_refresh,
     index_schema_is_current,
     indices_behind_alias,
+    organisations_sync,
 )
-from tests.factories import OrganisationFactory
+from tests.factories import CreditEventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +81,25 @@ def test_a_rebuild_split_over_processes_indexes_every_organisation(search_index)
         for hit in get_client().search(index=alias_name(), size=100, source=False)["hits"]["hits"]
     }
     assert codes == {organisation.uscc for organisation in organisations}
+
+
+def test_a_rebuild_reads_only_what_documents_show_in_a_few_queries(
+    search_index, django_assert_max_num_queries
+):
+    organisations = OrganisationFactory.create_batch(30)
+    CreditEventFactory(organisation=organisations[0])
+    organisations_sync(uscc_by_id={item.pk: item.uscc for item in organisations})
+    index_refresh()
+    synced = _sources()
+
+    # A field that documents read but the rebuild did not load would cost a query per row.
+    with django_assert_max_num_queries(8):
+        index_rebuild()
+
+    assert _sources() == synced
+    assert len(synced) == 30
+
+
+def _sources() -> dict[str, dict]:
+    hits = get_client().search(index=alias_name(), size=100, query={"match_all": {}})
+    return {hit["_id"]: hit["_source"] for hit in hits["hits"]["hits"]}
