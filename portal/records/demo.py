@@ -1875,8 +1875,8 @@ def demo_data_clear() -> int:
             for meta, number in sorted(named.items(), key=lambda pair: pair[0].label)
         )
         raise DemoDataInUse(
-            f"Nothing was deleted: {listed} still name these organisations. Clear the demo data "
-            "on a database of its own, or delete those records first."
+            f"Nothing was deleted: these organisations are still named by {listed}. Clear the "
+            "demo data on a database of its own, or delete those records first."
         ) from error
     return statements + events + count
 

@@ -342,7 +342,9 @@ def test_the_command_with_clear_deletes_nothing_while_other_records_name_an_orga
     with translation.override("en"), pytest.raises(CommandError) as refused:
         call_command("load_demo_data", organisations=30, seed=9, clear=True, verbosity=0)
 
-    assert "Nothing was deleted: 1 work permit still name these organisations" in str(refused.value)
+    assert "Nothing was deleted: these organisations are still named by 1 work permit." in str(
+        refused.value
+    )
     assert Organisation.objects.count() == 20
     assert CreditEvent.objects.count() == events
 
