@@ -13,7 +13,7 @@ from portal.records.selectors import organisation_get_by_uscc
 from search.client import SearchUnavailable
 from search.export import ExportTooLarge, organisations_export
 from search.forms import OrganisationSearchForm
-from search.queries import MAX_FROM, PAGE_SIZES
+from search.queries import MAX_FROM, PAGE_SIZES, OrganisationQuery
 from search.results import organisations_search, organisations_suggest
 from search.throttling import EndpointRateThrottle
 
@@ -195,6 +195,12 @@ REFUSALS_DOCUMENTED = {
 }
 
 
+def api_search_query(form: OrganisationSearchForm) -> OrganisationQuery:
+    """The search the API runs for valid parameters: facets only when asked (`facets=true`), no
+    highlighting, which the API does not return."""
+    return replace(form.to_query(), facets=form.data.get("facets") == "true", highlight=False)
+
+
 @router.get(
     "/organisations",
     response={200: OrganisationSearchResponse, **REFUSALS},
@@ -207,8 +213,7 @@ def search_organisations(request: HttpRequest, params: Query[SearchParams]):
     form = OrganisationSearchForm(params.dict())
     if not form.is_valid():
         raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    # Facets only when asked; no highlighting, which the API does not return.
-    query = replace(form.to_query(), facets=params.facets == "true", highlight=False)
+    query = api_search_query(form)
     try:
         results = organisations_search(query)
     except SearchUnavailable as error:

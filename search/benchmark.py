@@ -6,6 +6,8 @@ It measures what the public feels and what operators plan for, on the data in th
   names, pinyin, initials, USCCs as typed, filtered and faceted searches, deep pages), sent as
   HTTP requests to the public API of the production web server (granian), at concurrency 1
   and 8: the end-to-end time next to Elasticsearch's own `took`;
+- the same searches sent straight to Elasticsearch over its own HTTP, with no web code: what the
+  web side adds is the difference;
 - the same mix through the best database-only alternative (PostgreSQL with pg_trgm trigram
   indexes over a denormalised search table), on the same data in the same run;
 - how long a committed change takes to become searchable with the task worker running.
@@ -13,6 +15,7 @@ It measures what the public feels and what operators plan for, on the data in th
 Everything here is measurement; nothing in the portal imports it.
 """
 
+import base64
 import http.client
 import json
 import os
@@ -41,10 +44,13 @@ from portal.records import services
 from portal.records.models import CreditEvent, Organisation
 from portal.web_server import interpreter
 from portal.web_server import web_server as production_server
+from search.api import api_search_query
 from search.client import get_client
+from search.forms import OrganisationSearchForm
 from search.indexing import alias_name
 from search.normalise import normalise_text
 from search.pinyin import initials_of, syllables
+from search.queries import build_organisation_search
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -288,6 +294,42 @@ def run_http(base: str, probes: list[Probe], concurrency: int) -> list[Sample]:
 
     with ThreadPoolExecutor(concurrency) as pool:
         return list(pool.map(one, probes))
+
+
+def run_direct(probes: list[Probe]) -> list[Sample]:
+    """The searches the API makes for these probes, sent one at a time straight to Elasticsearch
+    over its own HTTP, with no web code and no client library: the part of an API request's time
+    that the web side cannot remove. `total_ms` is the round trip."""
+    url = urllib.parse.urlsplit(settings.ELASTICSEARCH_URL)
+    kind = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+    cluster = kind(url.hostname, url.port, timeout=30)
+    path = f"{url.path.rstrip('/')}/{alias_name()}/_search"
+    headers = {"Content-Type": "application/json"}
+    if url.username:
+        credentials = (
+            f"{urllib.parse.unquote(url.username)}:{urllib.parse.unquote(url.password or '')}"
+        )
+        headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
+    samples = []
+    try:
+        for probe in probes:
+            form = OrganisationSearchForm(probe.params)
+            if not form.is_valid():
+                raise RuntimeError(f"{probe}: {form.errors.as_text()}")
+            body = json.dumps(build_organisation_search(api_search_query(form)), default=str)
+            started = time.perf_counter()
+            cluster.request("POST", path, body.encode(), headers)
+            response = cluster.getresponse()
+            data = response.read()
+            seconds = time.perf_counter() - started
+            if response.status != 200:
+                raise RuntimeError(
+                    f"{probe}: Elasticsearch answered {response.status}: {data[:200]!r}"
+                )
+            samples.append(Sample(probe.category, json.loads(data)["took"], seconds * 1000))
+    finally:
+        cluster.close()
+    return samples
 
 
 # ---------------------------------------------------------------------------------------------

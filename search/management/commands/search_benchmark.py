@@ -111,6 +111,11 @@ class Command(BaseCommand):
                     samples, elapsed, with_took=True
                 )
 
+        self.section("The same searches straight to Elasticsearch, over its own HTTP (c=1)")
+        started = time.monotonic()
+        direct = benchmark.run_direct(probes)
+        table["direct"] = self.report(direct, time.monotonic() - started, with_took=True)
+
         trgm_ok = connection.vendor == "postgresql"
         if trgm_ok:
             self.section("The same mix on PostgreSQL with pg_trgm (a search table, GIN indexes)")
@@ -157,6 +162,14 @@ class Command(BaseCommand):
                         f"{sql[1] / http[1]:.1f}× HTTP)",
                     )
                 )
+        direct = table["direct"]["http"]
+        rows.append(
+            (
+                "Elasticsearch alone, c=1",
+                f"p50 {direct[0]:.1f} ms  p95 {direct[1]:.1f} ms",
+                "(the same searches over its own HTTP, no web code)",
+            )
+        )
         took, http = table["Elasticsearch, c=1"]["took"], table["Elasticsearch, c=1"]["http"]
         rows.append(
             (
