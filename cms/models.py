@@ -98,10 +98,19 @@ class HomePage(PortalPage):
         _("link to file a complaint"),
         max_length=255,
         blank=True,
-        help_text=_("A path on this site (such as /complaints/new/) or a full address."),
+        help_text=_(
+            "A path on this site or a full address, for an intake run elsewhere. Leave it "
+            "empty for this portal's own form."
+        ),
     )
     track_complaint_url = models.CharField(
-        _("link to track a complaint"), max_length=255, blank=True
+        _("link to track a complaint"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "A path on this site or a full address. Leave it empty for this portal's own "
+            "tracking page."
+        ),
     )
 
     content_panels = Page.content_panels + [

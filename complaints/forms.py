@@ -23,6 +23,7 @@ from complaints.services import complaint_rules_check
 from portal.core.forms import Form
 from portal.core.templatetags.bilingual import is_english
 from portal.records import uscc
+from portal.records.models import Organisation
 from portal.records.selectors import organisation_named
 
 MAX_NARRATIVE = 20_000
@@ -214,6 +215,18 @@ class ComplaintForm(Form):
             self.fields["captcha"] = captcha.RecaptchaField(label=_("Verification"))
         if not self.is_bound:
             self.initial.setdefault("form_token", uuid.uuid4().hex)
+
+    @classmethod
+    def about(cls, organisation: Organisation) -> "ComplaintForm":
+        """A blank form already about `organisation`: named by its name where that alone names
+        it, else by its USCC."""
+        named = organisation_named(organisation.name) == organisation
+        return cls(
+            initial={
+                "subject_kind": Complaint.SubjectKind.ORGANISATION,
+                "organisation": organisation.name if named else organisation.uscc,
+            }
+        )
 
     @property
     def is_spam(self) -> bool:

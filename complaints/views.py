@@ -38,6 +38,8 @@ from complaints.services import (
 from portal.core import ratelimit
 from portal.core.models import Authority, Region
 from portal.core.slotted import SlottedPage
+from portal.records import uscc
+from portal.records.selectors import organisation_get_by_uscc
 
 # The blank form and the confirmation: rendered once per language and variant, filled in per
 # request (portal/core/slotted.py).
@@ -85,7 +87,13 @@ def _form_page(
 
 def _blank_form(request: HttpRequest) -> HttpResponse:
     """The blank form: the same for every visitor in a language but for the CSRF token and the
-    form token (the idempotency key of a submission)."""
+    form token (the idempotency key of a submission). Reached from a credit record
+    (`?organisation=<USCC>`), it starts about that organisation; a code that names none is
+    ignored."""
+    code = uscc.compact(request.GET.get("organisation", ""))
+    organisation = organisation_get_by_uscc(code) if uscc.is_valid(code) else None
+    if organisation is not None:
+        return _form_page(request, ComplaintForm.about(organisation))
 
     def render_form(values) -> HttpResponse:
         form = ComplaintForm(initial={"form_token": values["form_token"]})

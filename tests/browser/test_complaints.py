@@ -125,6 +125,28 @@ def test_file_a_complaint_see_the_confirmation_and_track_it(visit, shenzhen, emp
     visitor.assert_page_passes()
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_from_a_credit_record_the_form_is_already_about_its_organisation(
+    visit, shenzhen, employer, language
+):
+    visitor = visit(language)
+    visitor.open(f"/organisations/{employer.uscc}/")
+    visitor.assert_page_passes()
+    with visitor.page.expect_navigation() as navigation:
+        visitor.page.locator(".complain a.button-link").click()
+    response = navigation.value
+    assert response.status == 200
+    visitor.html = response.text()
+
+    page = visitor.page
+    assert page.locator("#id_subject_kind_0").is_checked()
+    organisation = page.locator("#id_organisation")
+    assert organisation.is_visible()  # the script shows the part about an organisation
+    assert organisation.input_value() == employer.name
+    assert page.locator("#id_subject_authority").is_hidden()
+    visitor.assert_page_passes()
+
+
 def test_the_confirmation_page_passes_the_checks(visit, shenzhen, employer):
     visitor = visit("en")
     file_complaint(visitor, employer, "en")

@@ -42,7 +42,7 @@ def test_home_shows_search_key_figures_and_latest_items(
     make_news(title="外国人工作许可新规发布")
     make_notice(title="第一批抽查结果")
     home = in_locale(HomePage, "zh-hans")
-    home.file_complaint_url = "/complaints/new/"
+    home.file_complaint_url = "/complaints/new/?from=home"
     home.save_revision().publish()
 
     page = text(client.get("/"))
@@ -51,8 +51,10 @@ def test_home_shows_search_key_figures_and_latest_items(
     assert "某公司非法聘用外国人案" in page
     assert "外国人工作许可新规发布" in page
     assert "第一批抽查结果" in page
-    assert 'href="/complaints/new/"' in page
+    assert 'href="/complaints/new/?from=home"' in page
     assert "<dd>1</dd>" in page  # one organisation with a public record, one case
+
+    assert 'href="/complaints/track/"' in page  # left empty: the portal's own page
 
     english = text(client.get("/en/"))
     assert "Key figures" in english

@@ -12,7 +12,7 @@ from complaints import codes
 from complaints.models import Complaint
 from portal.core.slotted import placeholder
 from tests.complaints.test_views import FORM_URL, form_data
-from tests.factories import ComplaintCategoryFactory
+from tests.factories import ComplaintCategoryFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,60 @@ def test_each_confirmation_shows_its_own_complaint(client, authorities, wages, s
         assert placeholder(name) not in pages[1]
     # An authority without an English name: its Chinese name, marked as Chinese.
     assert '<span lang="zh-Hans">深圳市人力资源和社会保障局</span>' in pages[1]
+
+
+# Reached from a credit record: /complaints/new/?organisation=<USCC> ----------------------------
+
+_CHECKED_SUBJECT = re.compile(r'<input[^>]*name="subject_kind"[^>]*value="([a-z]+)"[^>]*checked')
+_ORGANISATION_VALUE = re.compile(r'<input[^>]*name="organisation"[^>]*value="([^"]*)"')
+
+
+def _about(page) -> tuple[str | None, str | None]:
+    """The subject kind checked and the organisation filled in, as the form shows them."""
+    html = page.content.decode()
+    kind, organisation = _CHECKED_SUBJECT.search(html), _ORGANISATION_VALUE.search(html)
+    return (kind and kind.group(1)), (organisation and organisation.group(1))
+
+
+def test_a_link_from_a_credit_record_starts_the_form_about_that_organisation(
+    client, authorities, wages, solve_captcha
+):
+    employer = OrganisationFactory(name="深圳市链接投诉科技有限公司")
+    # As typed or pasted: lower case and spaces are the same code.
+    code = f"{employer.uscc[:6].lower()} {employer.uscc[6:]}"
+
+    page = client.get(FORM_URL, {"organisation": code})
+
+    assert page.status_code == 200
+    assert _about(page) == ("organisation", "深圳市链接投诉科技有限公司")
+    csrf, form_token = _tokens(page)
+    data = form_data(wages, solve_captcha, form_token=form_token, organisation=employer.name)
+    assert client.post(FORM_URL, data).status_code == 200
+    assert Complaint.objects.get().subject_organisation == employer
+
+
+def test_an_organisation_whose_name_is_shared_is_filled_in_by_its_code(client, authorities, wages):
+    employer = OrganisationFactory(name="深圳市同名科技有限公司")
+    OrganisationFactory(name="深圳市同名科技有限公司")
+
+    page = client.get(FORM_URL, {"organisation": employer.uscc})
+
+    assert _about(page) == ("organisation", employer.uscc)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "91440300MA5FXXXXXX",  # the shape of a code, a wrong check digit
+        "91350100M000100Y43",  # a valid code that no organisation in the records has
+        "深圳市测试科技有限公司",  # a name: the link carries codes only
+        "91440300\x00",
+        "9" * 5000,
+    ],
+)
+def test_a_link_that_names_no_organisation_gives_the_blank_form(client, authorities, wages, value):
+    page = client.get(FORM_URL, {"organisation": value})
+
+    assert page.status_code == 200
+    assert _about(page) == (None, None)
+    assert _FORM_TOKEN.search(page.content.decode())

@@ -308,13 +308,24 @@ def test_no_events_is_explained_not_presented_as_compliance(client, organisation
     assert "An absence of events does not certify" in html
 
 
+def test_the_record_offers_a_complaint_about_this_organisation(client, organisation):
+    html = page(client, organisation, "en")
+    link = re.search(r'<a class="button-link" href="([^"]+)">File a complaint about', html)
+
+    assert link is not None
+    assert link.group(1) == f"/complaints/new/?organisation={organisation.uscc}"
+    form = client.get(link.group(1)).content.decode()
+    assert re.search(r'name="organisation"[^>]*value="深圳市南山示例科技有限公司"', form)
+    assert ">在线投诉该单位</a>" in page(client, organisation, "zh-hans")
+
+
 def test_headings_are_in_order(client, organisation, authority):
     event = penalty(organisation, authority)
     statement = statement_receive(event=event, text="陈述", received_on=days_ago(3))
     statement_publish(statement=statement)
     html = page(client, organisation)
     levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
-    assert levels == [1, 2, 2, 2, 3, 4, 4, 2]
+    assert levels == [1, 2, 2, 2, 3, 4, 4, 2, 2]
 
 
 def test_an_unknown_uscc_is_a_404(client):
