@@ -1,5 +1,6 @@
 """What every page must pass in a real browser: no request leaves the site, axe-core finds no
-serious or critical WCAG 2.1 A/AA violation, and the Nu HTML checker finds no error.
+serious or critical WCAG 2.1 A/AA violation, the Nu HTML checker finds no error, and a public
+page fits a small phone's screen.
 
 The checkers come from node_modules (package.json, installed by `make test`: scripts/bootstrap.sh
 runs `npm ci` when scripts/test.sh sets TEST_TOOLS=1)."""
@@ -74,6 +75,62 @@ def assert_accessible(page) -> None:
 
 
 # The Nu HTML checker --------------------------------------------------------------------------
+
+
+# A small phone, in CSS pixels (WCAG 2.1's reflow criterion, 1.4.10, asks for 320).
+PHONE_WIDTH = 360
+
+# What does not fit a screen `document.documentElement.clientWidth` wide: the outermost elements
+# that reach past its right edge outside any scrolling box (a wide table may scroll in its own
+# box), and links of the site's menu broken over lines.
+_PHONE_PROBLEMS = """() => {
+    const width = document.documentElement.clientWidth;
+    const problems = [];
+    const inScrollingBox = (element) => {
+        for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+            if (["auto", "scroll", "hidden"].includes(getComputedStyle(parent).overflowX)) {
+                return true;
+            }
+        }
+        return false;
+    };
+    if (document.documentElement.scrollWidth > width) {
+        const wide = [...document.body.querySelectorAll("*")].filter(
+            (element) => element.getBoundingClientRect().right > width + 0.5
+                && !inScrollingBox(element)
+        );
+        for (const element of wide.filter((element) => !wide.includes(element.parentElement))) {
+            const name = element.tagName.toLowerCase()
+                + (element.className ? "." + element.className : "");
+            const right = Math.round(element.getBoundingClientRect().right);
+            problems.push(`${name} reaches ${right}px of ${width}`);
+        }
+        if (!problems.length) {
+            problems.push(`the page is ${document.documentElement.scrollWidth}px wide`);
+        }
+    }
+    for (const link of document.querySelectorAll(".site-header nav a")) {
+        const lines = link.getClientRects().length;
+        if (lines > 1) {
+            problems.push(`menu link "${link.textContent.trim()}" on ${lines} lines`);
+        }
+    }
+    return problems;
+}"""
+
+
+def assert_fits_a_phone(page) -> None:
+    """A public page (one with the site's header; the admin is Wagtail's) shown PHONE_WIDTH
+    pixels wide scrolls only up and down, and its menu links stay whole."""
+    if page.locator(".site-header").count() == 0:
+        return
+    size = page.viewport_size
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+    try:
+        problems = page.evaluate(_PHONE_PROBLEMS)
+    finally:
+        page.set_viewport_size(size)
+    assert not problems, f"{page.url} at {PHONE_WIDTH}px wide: {problems}"
 
 
 def _free_port() -> int:

@@ -14,6 +14,7 @@ from playwright.sync_api import sync_playwright
 from tests.browser.checks import (
     HtmlChecker,
     assert_accessible,
+    assert_fits_a_phone,
     browser_executable,
     html_report,
 )
@@ -98,10 +99,11 @@ class Visitor:
         assert not errors, f"Nu HTML checker on {self.page.url}:\n{html_report(errors)}"
 
     def assert_page_passes(self) -> None:
-        """All three checks every page type must pass."""
+        """The checks every page type must pass."""
         self.assert_self_contained()
         assert_accessible(self.page)
         self.assert_valid_html()
+        assert_fits_a_phone(self.page)
 
     def focused(self) -> dict:
         """The focused element: its tag, id, class, name, text and whether it is on screen."""

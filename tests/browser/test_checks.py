@@ -3,7 +3,7 @@ passed something."""
 
 import pytest
 
-from tests.browser.checks import assert_accessible
+from tests.browser.checks import assert_accessible, assert_fits_a_phone
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -38,3 +38,37 @@ def test_the_checks_catch_external_requests_inaccessible_markup_and_invalid_html
     assert "No “p” element in scope" in str(nu.value)
 
     site.external_requests.clear()  # seen and failed above; the test itself passes
+
+
+def _public_page(body: str) -> str:
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>t</title>'
+        '</head><body><header class="site-header"><nav><ul style="display: flex">'
+        '<li><a href="/a">Credit records</a></li><li><a href="/b">Policies and news</a></li>'
+        f"</ul></nav></header><main>{body}</main></body></html>"
+    )
+
+
+def test_the_phone_check_catches_what_reaches_past_the_screen_and_broken_menu_links(visit):
+    site = visit()
+
+    site.page.set_content(_public_page('<table style="width: 600px"><tr><td>x</td></tr></table>'))
+    with pytest.raises(AssertionError, match=r"table reaches 6\d\dpx of 360"):
+        assert_fits_a_phone(site.page)
+
+    wide_code = "<p><code>" + "9" * 80 + "</code></p>"
+    site.page.set_content(_public_page(wide_code))
+    with pytest.raises(AssertionError, match="code reaches"):
+        assert_fits_a_phone(site.page)
+
+    site.page.set_content(_public_page("").replace("<li>", '<li style="width: 3em">'))
+    with pytest.raises(AssertionError, match='menu link "Policies and news" on [2-9] lines'):
+        assert_fits_a_phone(site.page)
+
+    # A wide table in a box of its own that scrolls sideways is fine.
+    table = '<table style="width: 600px"><tr><td>x</td></tr></table>'
+    scrolling = f'<div style="overflow-x: auto">{table}</div>'
+    site.page.set_content(_public_page(scrolling))
+    assert_fits_a_phone(site.page)
+    assert site.page.viewport_size == {"width": 1280, "height": 720}  # put back afterwards
